@@ -1,0 +1,112 @@
+"""The principles and their foundations: template, verbatim formulations, citations, table,
+glossary, abbreviations and readability."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import textstat
+from mkdocs.utils.meta import get_data
+
+from citation_syntax import code_spans, find_citations
+from conftest import ROOT
+
+DOCS = ROOT / "docs"
+TEMPLATE = ["The principle", "In brief", "Where it comes from", "What peer practitioners said", "In practice",
+            "Tensions and open questions", "Questions for reflection"]
+# The authors' formulations, verbatim from Hendy, Tew and Carr (2023).
+FORMULATIONS = {
+    "attunement": "Through their personal lived experience, peer practitioners can bring a particular attunement to the emotions of others in the room, as well as a developed sense of awareness of, and sensitivity to, the implicit and explicit language that they may be using.",
+    "validation": "By explicitly and implicitly using their lived experience, peer practitioners can validate and provide recognition for the current experience of people who may be facing misrecognition by others, or coming to doubt the validity of their thoughts and feelings. In turn this can offer empowerment and engender hope by enabling people to reclaim their sense of self-worth and self-belief.",
+    "connection-and-mutuality": "Drawing upon their personal experience, peer practitioners can connect with a person and members of their network by being open to a more mutual relationship in which they can share how they themselves are moved by the emotions and experiences that are expressed. In doing so, they can show how there is no need to be afraid of intense emotions, and thereby keep the focus on connecting and being with people in their experience, rather than reaching for solutions. This may help to build a supportive “between” space in which people can find their own ways of moving forward.",
+    "self-disclosure": "The title of peer practitioner already constitutes a level of self-disclosure, indicating that a person has their own experience of mental health difficulties alongside wider life experience. In network meetings, peer practitioners should use their discernment and intuition to assess whether self-disclosure would or would not be helpful in supporting or bringing out other voices in the room – and should only do this when they feel it is safe and helpful in doing so.",
+}
+
+
+def body(path: Path) -> str:
+    return get_data(path.read_text(encoding="utf-8"))[0]
+
+
+def section(markdown: str, heading: str) -> str:
+    return markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def plain(markdown: str) -> str:
+    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    return re.sub(r"[*_`>#]", "", text)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("“", '"').replace("”", '"').replace("–", "-").split())
+
+
+@pytest.mark.parametrize("name", FORMULATIONS)
+def test_principle_page_template_formulation_and_sources(name: str) -> None:
+    markdown = body(DOCS / "principles" / f"{name}.md")
+    assert re.findall(r"^## (.+)$", markdown, re.M) == TEMPLATE
+    quote = " ".join(line[1:].strip() for line in section(markdown, "The principle").splitlines() if line.startswith(">"))
+    assert normalise(FORMULATIONS[name]) in normalise(quote)
+    assert "[@hendy2023]" in quote
+    works = {key for block in find_citations(markdown) for key in block.keys} - {"hendy2023"}
+    assert len(works) >= 3, f"{name} cites only {sorted(works)} besides the article"
+    questions = section(markdown, "Questions for reflection")
+    assert 3 <= len(re.findall(r"^\d+\. ", questions, re.M)) <= 5
+
+
+@pytest.mark.parametrize("name", FORMULATIONS)
+def test_in_brief_is_plain_english(name: str) -> None:
+    text = plain(section(body(DOCS / "principles" / f"{name}.md"), "In brief"))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    assert 2 <= len(sentences) <= 4
+    grade = textstat.flesch_kincaid_grade(text)
+    assert grade <= 10, f"In brief for {name} reads at grade {grade}"
+
+
+def test_comparison_table_has_eight_cited_rows() -> None:
+    markdown = body(DOCS / "foundations" / "commonalities-and-differences.md")
+    rows = [line for line in markdown.splitlines() if line.startswith("|")][2:]
+    assert len(rows) >= 8
+    for row in rows:
+        assert find_citations(row), f"uncited row: {row[:60]}"
+    assert "not a copy" in markdown.lower()
+
+
+def test_glossary_has_twenty_terms() -> None:
+    markdown = body(DOCS / "glossary.md")
+    terms = re.findall(r"^(\S[^\n]*)\n:   ", markdown, re.M)
+    assert len(terms) >= 20
+    for term in ["Network meeting", "Polyphony", "Heterarchy", "Intervision", "Self-disclosure"]:
+        assert any(t.lower().startswith(term.lower()) for t in terms), term
+
+
+ABBREVIATIONS = dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", (ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8"), re.M))
+# Capitalised words that are not abbreviations to expand, with the reason.
+NOT_ABBREVIATIONS = {
+    "A&E": "the name of the service, explained where it appears",
+    "NYC": "part of the name Parachute NYC",
+    "UK": "a country, plain to every reader",
+    "CC": "part of the licence name CC BY 4.0",
+    "BY": "part of the licence name CC BY 4.0",
+    "II": "a Roman numeral",
+}
+
+
+def test_every_abbreviation_used_is_defined() -> None:
+    for required in ["OD", "IPS", "POD", "NHS", "NIHR", "ODDESSI"]:
+        assert required in ABBREVIATIONS
+    for page in DOCS.rglob("*.md"):
+        text = body(page)
+        for start, end in reversed(code_spans(text)):
+            text = text[:start] + text[end:]
+        text = re.sub(r"\[[^\]]*@[^\]]*\]|\([^)]*\)|<[^>]+>|https?://\S+", " ", text)
+        for word in set(re.findall(r"\b[A-Z]{2,}\b", text)):
+            assert word in ABBREVIATIONS or word in NOT_ABBREVIATIONS, f"{page.relative_to(ROOT)} uses {word}"
+
+
+def test_nothing_guessed_is_stated() -> None:
+    text = " ".join(body(page) for page in DOCS.rglob("*.md"))
+    assert "12 key elements" not in text and "twelve key elements" not in text.lower()
+    assert "24 hours" not in text
