@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test check bench clean
+.PHONY: install system-packages serve build test check bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian's chromium for the browser tests (installed only if missing).
+system-packages:
+	bash tools/system-packages.sh
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
@@ -28,7 +32,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m tools.check
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

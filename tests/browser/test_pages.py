@@ -1,0 +1,116 @@
+"""What readers meet, in a real browser: accessibility (axe-core), privacy, small screens,
+keyboard use and search, on every page of the built site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+
+from conftest import site_pages
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+
+def open_page(browser: Browser, url: str, scheme: str = "light", width: int = 1280) -> tuple[Page, list[str], list[str]]:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else outside.append(request.url))
+    page.goto(url, wait_until="load")
+    return page, errors, outside
+
+
+@pytest.fixture(scope="module")
+def visits(browser: Browser, site_url: str, built_site: Path) -> dict[str, dict[str, dict]]:
+    """Every page visited once per palette: axe-core results, console errors, requests that
+    leave 127.0.0.1 and (light palette) the page width at 320 CSS pixels."""
+    axe = Axe()
+    report: dict[str, dict[str, dict]] = {"light": {}, "dark": {}}
+    for scheme in report:
+        for path in site_pages(built_site):
+            page, errors, outside = open_page(browser, site_url + path, scheme)
+            violations = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response["violations"]
+            width = 0
+            if scheme == "light":
+                page.set_viewport_size({"width": 320, "height": 800})
+                page.wait_for_timeout(100)
+                width = page.evaluate("document.documentElement.scrollWidth")
+            report[scheme][path or "/"] = {
+                "axe": [(v["id"], len(v["nodes"]), v["nodes"][0]["target"]) for v in violations],
+                "errors": list(errors), "outside": list(outside), "width": width,
+            }
+            page.context.close()
+    return report
+
+
+def test_every_page_was_visited(visits: dict[str, dict[str, dict]], built_site: Path) -> None:
+    assert len(visits["light"]) == len(visits["dark"]) == len(site_pages(built_site)) >= 30
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violations_on_any_page(visits: dict[str, dict[str, dict]], scheme: str) -> None:
+    found = {path: seen["axe"] for path, seen in visits[scheme].items() if seen["axe"]}
+    assert not found, "\n".join(f"{path}: {items}" for path, items in found.items())
+
+
+def test_no_console_errors_and_no_request_leaves_the_machine(visits: dict[str, dict[str, dict]]) -> None:
+    found = [f"{scheme} {path}: errors {seen['errors']}, outside requests {seen['outside']}"
+             for scheme in visits for path, seen in visits[scheme].items() if seen["errors"] or seen["outside"]]
+    assert not found, "\n".join(found)
+
+
+def test_nothing_scrolls_sideways_at_320_pixels(visits: dict[str, dict[str, dict]]) -> None:
+    wide = {path: seen["width"] for path, seen in visits["light"].items() if seen["width"] > 320}
+    assert not wide, wide
+
+
+@pytest.mark.parametrize(("word", "expected"), [("antennae", "principles/attunement/"),
+                                                 ("discernment", "principles/self-disclosure/")])
+def test_search_lists_the_right_page_first(browser: Browser, site_url: str, word: str, expected: str) -> None:
+    page, _, _ = open_page(browser, site_url)
+    page.keyboard.press("s")  # Material's shortcut to focus search
+    page.keyboard.type(word)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10000)
+    assert first.get_attribute("href").split("#")[0].split("?")[0].endswith(expected)
+    page.context.close()
+
+
+def test_keyboard_skip_link_focus_and_citation_preview(browser: Browser, site_url: str) -> None:
+    page, _, _ = open_page(browser, site_url + "principles/attunement/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".md-skip")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    citation = page.locator(".citation a.footnote-ref").first
+    citation.focus()
+    outline = citation.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert not outline.startswith("none"), outline
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(timeout=5000)
+    assert "Hendy, C., Tew, J., & Carr, S. (2023)" in tooltip.inner_text()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert page.locator(".md-tooltip2--active").count() == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_open_citation_preview_has_no_axe_violations(browser: Browser, site_url: str, scheme: str) -> None:
+    page, _, _ = open_page(browser, site_url + "principles/attunement/", scheme)
+    page.locator(".citation a.footnote-ref").first.focus()
+    page.locator(".md-tooltip2--active").wait_for(timeout=5000)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.response["violations"] == [], [v["id"] for v in results.response["violations"]]
+    assert page.locator(".md-tooltip2--active").get_attribute("aria-label") == "Reference"
+    page.context.close()
