@@ -33,6 +33,7 @@ check: $(STAMP)
 	$(BIN)/python -m tools.check
 
 test: $(STAMP) system-packages
+	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,20 +1,28 @@
-"""Check references.bib and every citation in docs/ without building the site.
+"""All the content checks, without building the site: `make check`.
 
-Run it with `make check` (or `python -m tools.check` from the project root). It reads the
-same files with the same code as the build hooks, and prints one line per problem, naming
-the file, the line and what to change. Exit status 0 when all is well, 1 otherwise.
+Checks references.bib and every citation (with the build hooks' own code), page metadata,
+language (checks/language.yml) and spelling (codespell, with checks/words.txt), and lists
+pages whose review is overdue. Each problem is one line naming the file, the line and what
+to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
+fail), 1 otherwise.
 """
 
 from __future__ import annotations
 
+import datetime
+import subprocess
 import sys
 from pathlib import Path
+
+from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 import bibliography  # noqa: E402
+import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
+from tools import language  # noqa: E402
 
 
 def main(root: Path = ROOT) -> int:
@@ -33,11 +41,42 @@ def main(root: Path = ROOT) -> int:
         if known:
             problems.extend(trouble)
         cited.update(key for block in blocks for key in block.keys)
+    overdue = []
+    for page in pages:
+        meta = get_data(page.read_text(encoding="utf-8"))[1]
+        where = page.relative_to(root).as_posix()
+        problems.extend(page_meta.problems(meta, where))
+        if page_meta.overdue(meta, datetime.date.today()):
+            overdue.append(f"{where}: review was due on {meta['next_review']}")
+    findings = language.check(root)
+    problems.extend(str(f) for f in findings if f.hard)
+    warnings = [str(f) for f in findings if not f.hard]
+    problems.extend(spelling(root))
     for problem in problems:
         print(problem)
+    for warning in warnings:
+        print(warning)
+    if overdue:
+        print("Pages due for review (this does not fail the check):")
+        print("\n".join(f"  {line}" for line in overdue))
     print(f"check: {len(pages)} pages, {len(known)} references, {len(cited)} works cited, "
-          f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+          f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix, {len(warnings)} to consider, "
+          f"{len(overdue)} overdue review{'s' if len(overdue) != 1 else ''}")
     return 1 if problems else 0
+
+
+def spelling(root: Path) -> list[str]:
+    """codespell's findings, as 'file:line: ...: write X' lines."""
+    exe = Path(sys.executable).with_name("codespell")
+    result = subprocess.run([str(exe), "--ignore-words", str(root / "checks" / "words.txt"), "docs",
+                             "README.md", "CONTRIBUTING.md"], cwd=root, capture_output=True, text=True)
+    lines = []
+    for line in result.stdout.splitlines():
+        where, _, change = line.rpartition(": ")
+        wrong, _, right = change.partition(" ==> ")
+        lines.append(f"{where}: spelling: '{wrong}' looks misspelt; did you mean '{right}'? "
+                     "(if it is a name, add it to checks/words.txt)")
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+"""The contributor checks: language, spelling, page metadata, overdue reviews, workflows.
+Each failure must read as an instruction: file, line, what to change."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+import page_meta
+from conftest import ROOT, mkdocs
+from tools import check, language
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's checks with one page to spoil."""
+    (tmp_path / "docs").mkdir()
+    shutil.copytree(ROOT / "checks", tmp_path / "checks")
+    shutil.copy(ROOT / "references.bib", tmp_path)
+    for name in ("README.md", "CONTRIBUTING.md"):
+        (tmp_path / name).write_text("# Fine\n", encoding="utf-8")
+    (tmp_path / "docs" / "page.md").write_text(
+        "---\ntitle: Page\ndescription: A page.\nlast_reviewed: 2026-01-01\nnext_review: 2027-01-01\n---\n\n"
+        "# Page\n\nPeople using services [@hendy2023].\n", encoding="utf-8")
+    return tmp_path
+
+
+def spoil(project: Path, text: str) -> None:
+    page = project / "docs" / "page.md"
+    page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_language_check_names_file_line_term_reason_and_suggestion(project: Path) -> None:
+    spoil(project, "\nSome people are suffering from distress.\nIt helps, e.g. in meetings.\n")
+    found = language.check(project)
+    assert [str(f) for f in found] == [
+        "docs/page.md:12: must change: 'suffering from': it frames people as victims of their experience. "
+        "Write \"living with\", \"experiencing\" or \"has\" instead.",
+        "docs/page.md:13: please consider: 'e.g.': abbreviations like this are hard for many readers and "
+        "screen readers. Write \"for example\" instead.",
+    ]
+
+
+def test_quotations_and_code_are_exempt(project: Path) -> None:
+    spoil(project, '\nShe said "they commit suicide" once.\n\n> the mentally ill\n\n`click here`\n\n'
+                   "```\nsuffering from\n```\n")
+    assert language.check(project) == []
+
+
+def test_site_has_no_term_that_must_change() -> None:
+    assert [str(f) for f in language.check(ROOT) if f.hard] == []
+
+
+def test_every_hard_and_soft_term_is_caught() -> None:
+    for rule, _ in language.load_rules():
+        assert any(__import__("re").search(rule["pattern"], sample, __import__("re").I)
+                   for sample in (rule["term"], rule["term"].replace("commit suicide", "committed suicide")))
+
+
+def test_misspelling_and_unknown_key_fail_make_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spoil(project, "\nThe recieved wisdom [@seikula2008].\n")
+    assert check.main(project) == 1
+    out = capsys.readouterr().out
+    assert "docs/page.md:12: unknown citation key 'seikula2008' (did you mean 'seikkula2008'?)" in out
+    assert "docs/page.md:12: spelling: 'recieved' looks misspelt; did you mean 'received'?" in out
+
+
+def test_real_site_passes_make_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check.main(ROOT) == 0, capsys.readouterr().out
+
+
+def test_page_metadata_problems_are_explained() -> None:
+    assert page_meta.problems({"title": "T", "description": "D", "last_reviewed": "2026-13-01",
+                               "next_review": datetime.date(2027, 1, 1)}, "docs/x.md") == [
+        "docs/x.md: 'last_reviewed: 2026-13-01' is not a date: write it as YYYY-MM-DD, for example 2026-11-27"]
+    assert page_meta.problems({"title": "T"}, "docs/x.md")[0] == "docs/x.md: front matter needs 'description'"
+
+
+def test_overdue_review_is_listed_but_does_not_fail(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = project / "docs" / "page.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("2027-01-01", "2026-02-01"), encoding="utf-8")
+    assert check.main(project) == 0
+    assert "docs/page.md: review was due on 2026-02-01" in capsys.readouterr().out
+
+
+def test_page_without_review_dates_fails_the_build(fixture_site: Path) -> None:
+    config = fixture_site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - hooks/citations.py\n", "  - hooks/citations.py\n  - hooks/page_meta.py\n"), encoding="utf-8")
+    result = mkdocs("build", "--strict", "--site-dir", str(fixture_site.parent / "out"), cwd=fixture_site)
+    assert result.returncode != 0
+    assert "docs/index.md: front matter needs 'description'" in result.stderr
+
+
+def test_every_page_shows_review_dates_edit_link_and_citation(built_site: Path) -> None:
+    for html in built_site.rglob("index.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "Page last reviewed:" in text and "Next review due:" in text, html
+        assert "Cite this page" in text and "@misc{pod-" in text, html
+        assert 'title="Edit this page"' in text and "/edit/main/docs/" in text, html
+
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_files_parse(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert workflow["name"] and workflow["jobs"]
+    assert True in workflow or "on" in workflow  # YAML reads the key `on` as True
+    for job in workflow["jobs"].values():
+        assert job.get("steps") or job.get("uses") or job.get("needs"), path.name
+
+
+def test_ci_workflow_is_read_only_and_runs_ci_run() -> None:
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    assert ci["permissions"] == {"contents": "read"}
+    assert any(step.get("run") == "bash .ci/run" for step in ci["jobs"]["test"]["steps"])
+    assert len(WORKFLOWS) == 3
