@@ -1,0 +1,55 @@
+"""Self-hosting: an organisation's override file changes name, address and crisis contacts
+everywhere, without touching the content."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs
+
+
+@pytest.fixture(scope="module")
+def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    config = ROOT / "organisation-test-build.yml"  # beside mkdocs.yml, as the README says
+    shutil.copy(ROOT / "examples" / "organisation.yml", config)
+    out = tmp_path_factory.mktemp("organisation") / "site"
+    try:
+        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
+    finally:
+        config.unlink()
+    assert result.returncode == 0, result.stderr
+    yield out
+
+
+def test_contacts_replace_the_defaults_on_home_and_every_vignette(organisation_site: Path) -> None:
+    pages = [organisation_site / "index.html"] + sorted((organisation_site / "vignettes").glob("*/index.html"))
+    assert len(pages) >= 11
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "Example crisis line" in text and "0800 000 0000" in text, page
+        assert "Samaritans" not in text and "116 123" not in text, page
+
+
+def test_sub_path_and_name_are_used_everywhere(organisation_site: Path) -> None:
+    for page in organisation_site.rglob("index.html"):
+        text = page.read_text(encoding="utf-8")
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', text).group(1)
+        assert canonical.startswith("https://intranet.example.nhs.uk/pod/"), page
+        assert "Example NHS Foundation Trust" in text, page
+        assert "pod-principles.github.io" not in text, page
+    sitemap = (organisation_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(loc.startswith("https://intranet.example.nhs.uk/pod/") for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))
+
+
+def test_content_is_the_same_as_the_default_build(organisation_site: Path, built_site: Path) -> None:
+    def article(page: Path) -> str:
+        text = page.read_text(encoding="utf-8")
+        return text[text.index('<article class="md-content__inner'): text.index('<aside class="page-meta"')]
+
+    page = Path("principles/attunement/index.html")
+    assert article(organisation_site / page) == article(built_site / page)
