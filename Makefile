@@ -10,14 +10,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-packages serve build test check bench csp clean
+.PHONY: install system-packages serve build offline test check bench csp clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.installed
+
+# The iframe-worker shim for the offline build, pinned in package.json and package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
 
 # Debian's chromium for the browser tests (installed only if missing).
 system-packages:
@@ -33,10 +38,16 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
 	rm -rf site && mv site.partial site
 
+# A zip of the site that works opened from disk (file://), search included.
+offline: $(STAMP) node_modules/.installed
+	rm -rf site-offline
+	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
+	$(BIN)/python -m tools.offline_zip site-offline
+
 check: $(STAMP)
 	$(BIN)/python -m tools.check
 
-test: $(STAMP) system-packages
+test: $(STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
 
@@ -48,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python -m tools.bench
 
 clean:
-	rm -rf site site.partial .pytest_cache
+	rm -rf site site.partial site-offline dist .pytest_cache

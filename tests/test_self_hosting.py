@@ -53,3 +53,19 @@ def test_content_is_the_same_as_the_default_build(organisation_site: Path, built
 
     page = Path("principles/attunement/index.html")
     assert article(organisation_site / page) == article(built_site / page)
+
+
+def test_offline_config_keeps_every_hook_and_plugin_of_the_main_one() -> None:
+    """offline.yml restates the lists it extends (INHERIT replaces lists): keep them in step."""
+    from tools.offline_zip import read_config
+
+    main, offline = read_config(ROOT / "mkdocs.yml"), read_config(ROOT / "offline.yml")
+    assert offline["hooks"] == main["hooks"] + ["hooks/offline_shim.py"]
+    assert offline["plugins"] == main["plugins"] + ["offline"]
+
+
+def test_version_is_kept_in_one_place() -> None:
+    from tools.offline_zip import version
+
+    assert f'version: "{version()}"' in (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"## [{version()}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
