@@ -55,7 +55,8 @@ test: $(STAMP) node_modules/.installed system-packages
 csp: build
 	$(BIN)/python -m tools.csp site --write
 
-bench: $(STAMP)
+bench: build
+	$(BIN)/python -m tools.budget site
 	$(BIN)/python -m tools.bench
 
 clean:
