@@ -121,3 +121,13 @@ def test_ci_workflow_is_read_only_and_runs_ci_run() -> None:
     assert ci["permissions"] == {"contents": "read"}
     assert any(step.get("run") == "bash .ci/run" for step in ci["jobs"]["test"]["steps"])
     assert len(WORKFLOWS) == 3
+
+
+def test_broken_link_is_reported_with_line_and_suggestion(project: Path) -> None:
+    from tools import links
+
+    (project / "docs" / "glossary.md").write_text("# Glossary\n", encoding="utf-8")
+    spoil(project, "\nSee [the glossary](glosary.md) and [a term](glossary.md#term).\n`[code](nowhere.md)`\n")
+    assert links.check(project) == [
+        "docs/page.md:12: the link to 'glosary.md' goes nowhere: there is no docs/glosary.md (did you mean 'glossary.md'?)"]
+    assert links.check(ROOT) == []

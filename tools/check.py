@@ -1,7 +1,7 @@
 """All the content checks, without building the site: `make check`.
 
-Checks references.bib and every citation (with the build hooks' own code), page metadata,
-language (checks/language.yml) and spelling (codespell, with checks/words.txt), and lists
+Checks references.bib and every citation (with the build hooks' own code), links between
+pages, page metadata, language (checks/language.yml) and spelling (codespell, with checks/words.txt), and lists
 pages whose review is overdue. Each problem is one line naming the file, the line and what
 to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
 fail), 1 otherwise.
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import bibliography  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
-from tools import language  # noqa: E402
+from tools import language, links  # noqa: E402
 
 
 def main(root: Path = ROOT) -> int:
@@ -40,7 +40,7 @@ def main(root: Path = ROOT) -> int:
         blocks, trouble = check_keys(where, page.read_text(encoding="utf-8"), known)
         if known:
             problems.extend(trouble)
-        cited.update(key for block in blocks for key in block.keys)
+        cited.update(key for block in blocks for key in block.keys if key in known)
     overdue = []
     for page in pages:
         meta = get_data(page.read_text(encoding="utf-8"))[1]
@@ -52,6 +52,7 @@ def main(root: Path = ROOT) -> int:
     problems.extend(str(f) for f in findings if f.hard)
     warnings = [str(f) for f in findings if not f.hard]
     problems.extend(spelling(root))
+    problems.extend(links.check(root))
     for problem in problems:
         print(problem)
     for warning in warnings:
