@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-packages serve build offline test check bench csp clean
+.PHONY: install system-packages serve build offline test check bench csp lighthouse clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ install: $(STAMP) node_modules/.installed
 
 # The iframe-worker shim for the offline build, pinned in package.json and package-lock.json.
 node_modules/.installed: package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+	npm ci --omit=dev --silent --no-audit --no-fund
 	touch $@
 
 # Debian's chromium for the browser tests (installed only if missing).
@@ -54,6 +54,11 @@ test: $(STAMP) node_modules/.installed system-packages
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build
 	$(BIN)/python -m tools.csp site --write
+
+# Lighthouse scores (mobile) against nginx with deploy/nginx.conf; installs Lighthouse first.
+lighthouse: build system-packages
+	npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m tools.lighthouse
 
 bench: build
 	$(BIN)/python -m tools.budget site

@@ -4,12 +4,6 @@ caching, the 404 page, and zero Content-Security-Policy violations in a real bro
 from __future__ import annotations
 
 import gzip
-import re
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,57 +12,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import ROOT, site_pages
-from tools import csp
+from conftest import site_pages
+from tools import csp, nginx
 
-NGINX = "/usr/sbin/nginx"
 RECORD_CSP = """window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def nginx_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not shutil.which(NGINX):
-        pytest.fail(f"{NGINX} is missing: install Debian's nginx (make test does)")
-    folder = tmp_path_factory.mktemp("nginx")
-    # nginx's workers run as an unprivileged user: give them a world-readable copy of the site.
-    public = Path(tempfile.mkdtemp(prefix="pod-site-"))
-    public.chmod(0o755)
-    shutil.copytree(built_site, public / "site")
-    port = free_port()
-    server = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    # Only the two lines marked "local" change: the address and the folder.
-    server, listens = re.subn(r"listen [^;]+;(\s+# local)", rf"listen 127.0.0.1:{port};\1", server)
-    server, roots = re.subn(r"root [^;]+;(\s+# local)", rf"root {public / 'site'};\1", server)
-    assert listens == roots == 1
-    (folder / "site.conf").write_text(server, encoding="utf-8")
-    (folder / "nginx.conf").write_text(
-        f"daemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
-        f"http {{\n include /etc/nginx/mime.types;\n types {{ application/x-bibtex bib; }}\n"
-        f" access_log off;\n client_body_temp_path {folder};\n proxy_temp_path {folder};\n"
-        f" fastcgi_temp_path {folder};\n uwsgi_temp_path {folder};\n scgi_temp_path {folder};\n"
-        f" include {folder}/site.conf;\n}}\n", encoding="utf-8")
-    check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")])
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    shutil.rmtree(public)
+def nginx_url(built_site: Path) -> Iterator[str]:
+    with nginx.serving(built_site) as url:
+        yield url
 
 
 def fetch(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
