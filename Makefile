@@ -29,7 +29,7 @@ system-packages:
 	bash tools/system-packages.sh
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict -f $(CONFIG) --dev-addr 127.0.0.1:8000
+	POD_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --strict -f $(CONFIG) --dev-addr 127.0.0.1:8000
 
 # Never add -q here: "mkdocs build --strict -q" hides warnings from the strict count.
 # The site is built aside and moved into site/ only when the build succeeds.
