@@ -69,10 +69,26 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    server, url = serve(built_site)
-    yield url
+def site_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site served at the sub-path of its site_url, as it is deployed (the 404
+    page's links are absolute, so it only works there)."""
+    from urllib.parse import urlparse
+
+    sub_path = urlparse(_default_site_url()).path.strip("/")
+    root = tmp_path_factory.mktemp("served")
+    (root / sub_path).parent.mkdir(parents=True, exist_ok=True)
+    (root / sub_path).symlink_to(built_site, target_is_directory=True)
+    server, url = serve(root)
+    yield f"{url}{sub_path}/"
     server.shutdown()
+
+
+def _default_site_url() -> str:
+    """The default of `site_url: !ENV [POD_SITE_URL, "..."]` in mkdocs.yml."""
+    import re
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return re.search(r'^site_url: !ENV \[POD_SITE_URL, "([^"]+)"\]', text, re.M).group(1)
 
 
 @pytest.fixture(scope="session")
