@@ -168,7 +168,7 @@ def _references_section(markdown: str, page: Page, config: MkDocsConfig, files: 
         return markdown
     markdown = _FOOTNOTE_DEFINITION.sub(lambda m: "" if m.group("key") in definitions else m.group(0), markdown)
     order = {key: number for number, key in enumerate(registry.apa_order)}
-    help_link = _help_link(page, files)
+    help_link = _help_link(page)
     lines = [f"[^{key}]: {text}{record_note(registry, key, help_link)}"
              for key, text in sorted(definitions.items(), key=lambda item: order.get(item[0], len(order)))]
     return (markdown.rstrip() + f"\n\n## {REFERENCES_HEADING}\n\n///Footnotes Go Here///\n\n"
@@ -178,7 +178,7 @@ def _references_section(markdown: str, page: Page, config: MkDocsConfig, files: 
 on_page_markdown = CombinedEvent(_hide_non_citations, _references_section)
 
 
-def _help_link(page: Page, files: Files) -> str:
+def _help_link(page: Page) -> str:
     target = _state.get("references_page")
     if target is None:
         return ""

@@ -111,7 +111,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     known = principles(config)
     src = page.file.src_uri
     if src.startswith(FOLDER) and src != INDEX:
-        return vignette_markdown(markdown, page, config, known)
+        return vignette_markdown(markdown, page, known)
     if src == INDEX and INDEX_MARKER in markdown:
         groups = []
         for name, target in known.items():
@@ -128,7 +128,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-def vignette_markdown(markdown: str, page: Page, config: MkDocsConfig, known: dict[str, str]) -> str:
+def vignette_markdown(markdown: str, page: Page, known: dict[str, str]) -> str:
     """Label, content note and principle links around one vignette's own text."""
     vignette = next(v for v in _vignettes if v.src == page.file.src_uri)
     page.meta["crisis_support"] = True
