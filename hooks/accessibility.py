@@ -1,8 +1,8 @@
 """MkDocs hook: accessibility fixes to Material's markup that CSS cannot make.
 
 Runs at `on_post_page`, on every page's final HTML, and at `on_post_template` on the
-"page not found" page (404.html), which MkDocs renders from a template, not a page. Material renders its search overlay as
-`role="dialog"` without an accessible name (axe-core rule aria-dialog-name); this gives it
+"page not found" page (404.html), which MkDocs renders from a template, not a page.
+Material renders its search overlay as `role="dialog"` without an accessible name (axe-core rule aria-dialog-name); this gives it
 one. If a Material upgrade changes that markup, the build stops rather than silently
 shipping the unnamed dialog again.
 """

@@ -85,6 +85,14 @@ def code_spans(markdown: str) -> list[tuple[int, int]]:
     return spans
 
 
+def blank_code(markdown: str) -> str:
+    """The text with every code span and fenced block replaced by spaces, line breaks kept,
+    so that offsets and line numbers still match the original."""
+    for start, end in reversed(code_spans(markdown)):
+        markdown = markdown[:start] + re.sub(r"[^\n]", " ", markdown[start:end]) + markdown[end:]
+    return markdown
+
+
 def _inline_code(markdown: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     position = start

@@ -35,19 +35,20 @@ def main(root: Path = ROOT) -> int:
         known = set()
     cited: set[str] = set()
     pages = sorted((root / "docs").rglob("*.md"))
-    for page in pages:
+    metadata: list[str] = []
+    overdue = []
+    for page in pages:  # each page read once, for its citations and its front matter
         where = page.relative_to(root).as_posix()
-        blocks, trouble = check_keys(where, page.read_text(encoding="utf-8"), known)
+        text = page.read_text(encoding="utf-8")
+        blocks, trouble = check_keys(where, text, known)
         if known:
             problems.extend(trouble)
         cited.update(key for block in blocks for key in block.keys if key in known)
-    overdue = []
-    for page in pages:
-        meta = get_data(page.read_text(encoding="utf-8"))[1]
-        where = page.relative_to(root).as_posix()
-        problems.extend(page_meta.problems(meta, where))
+        meta = get_data(text)[1]
+        metadata.extend(page_meta.problems(meta, where))
         if page_meta.overdue(meta, datetime.date.today()):
             overdue.append(f"{where}: review was due on {meta['next_review']}")
+    problems.extend(metadata)
     findings = language.check(root)
     problems.extend(str(f) for f in findings if f.hard)
     warnings = [str(f) for f in findings if not f.hard]

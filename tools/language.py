@@ -17,7 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citation_syntax import code_spans  # noqa: E402
+from citation_syntax import blank_code  # noqa: E402
 
 QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 
@@ -44,9 +44,7 @@ def load_rules(path: Path = ROOT / "checks" / "language.yml") -> list[tuple[dict
 
 def prose_lines(markdown: str) -> list[tuple[int, str]]:
     """(line number, text) for each line of prose, with code, quotations and front matter blanked."""
-    for start, end in reversed(code_spans(markdown)):
-        markdown = markdown[:start] + re.sub(r"[^\n]", " ", markdown[start:end]) + markdown[end:]
-    lines = markdown.splitlines()
+    lines = blank_code(markdown).splitlines()
     if lines and lines[0].strip() == "---":
         closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
         lines[: closing + 1] = [""] * (closing + 1)

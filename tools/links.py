@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citation_syntax import code_spans  # noqa: E402
+from citation_syntax import blank_code  # noqa: E402
 
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -26,9 +26,7 @@ def check(root: Path = ROOT) -> list[str]:
     files |= {"references.bib"}  # published by hooks/bib_check.py
     problems = []
     for page in sorted(docs.rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        for start, end in reversed(code_spans(text)):
-            text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+        text = blank_code(page.read_text(encoding="utf-8"))
         source = page.relative_to(docs).as_posix()
         for match in LINK.finditer(text):
             target = match.group("target").split("#", 1)[0]
