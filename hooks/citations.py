@@ -171,7 +171,9 @@ def _references_section(markdown: str, page: Page, config: MkDocsConfig, files: 
     help_link = _help_link(page)
     lines = [f"[^{key}]: {text}{record_note(registry, key, help_link)}"
              for key, text in sorted(definitions.items(), key=lambda item: order.get(item[0], len(order)))]
-    return (markdown.rstrip() + f"\n\n## {REFERENCES_HEADING}\n\n///Footnotes Go Here///\n\n"
+    # Out of the search index (the References page lists every work, searchable): a reader
+    # searches for "attunement", not for the journal names repeated on every citing page.
+    return (markdown.rstrip() + f"\n\n## {REFERENCES_HEADING} {{ data-search-exclude }}\n\n///Footnotes Go Here///\n\n"
             + "\n".join(lines) + "\n")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -38,6 +39,12 @@ def test_good_site_builds_with_linked_citations_and_sorted_references(fixture_si
     assert '<a href="https://doi.org/10.1108/MHSI-03-2017-0011">' in references
     assert 'href="#fnref2:seikkula2008"' in references  # a way back to each place it is cited
     assert "Details incomplete." in references
+    # The page's references stay out of the search index; its prose and the site-wide list do not.
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    home = [doc for doc in index if doc["location"].split("#")[0] == ""]
+    assert home and not [doc for doc in home if doc["location"] == "#references" or "MHSI-03-2017" in doc["text"]]
+    assert any("Mead &amp; Filson, 2017" in doc["text"] for doc in home)
+    assert any("MHSI-03-2017" in doc["text"] for doc in index if doc["location"].startswith("references/"))
 
 
 def test_code_blocks_and_inline_code_survive_byte_for_byte(fixture_site: Path) -> None:

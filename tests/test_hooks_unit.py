@@ -51,6 +51,32 @@ def test_one_pandoc_run_prefills_every_citation(fixture_site: Path, monkeypatch:
     assert len(runs) == 1
 
 
+def test_bibtex_registry_takes_the_checked_entries_instead_of_parsing_again(
+        fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bibliography
+
+    loaded: list[bibliography.Bibliography] = []
+    real = bibliography.load
+    monkeypatch.setattr(bibliography, "load", lambda *a, **k: loaded.append(real(*a, **k)) or loaded[-1])
+    config, _ = configured(fixture_site)
+    entries = config.plugins["bibtex"].registry.bib_data.entries
+    assert len(loaded) == 1 and set(entries) == set(loaded[0].entries)
+    assert all(entries[key] is loaded[0].entries[key] for key in entries)  # the very objects checked
+
+
+def test_bibtex_registry_parses_a_file_that_changed_since_it_was_checked(fixture_site: Path) -> None:
+    import bib_check
+    import bibliography
+    import mkdocs_bibtex.registry
+
+    path = fixture_site / "references.bib"
+    checked = bibliography.load(path)
+    bib_check.share_parse(str(path), path.read_bytes() + b"\n", checked)  # the file is not what was checked
+    entries = mkdocs_bibtex.registry.parse_file(str(path)).entries
+    assert set(entries) == set(checked.entries)
+    assert all(entries[key] is not checked.entries[key] for key in entries)  # parsed again by pybtex
+
+
 def test_page_markdown_keeps_code_and_email_and_adds_sorted_references(fixture_site: Path) -> None:
     source = (fixture_site / "docs" / "index.md").read_text(encoding="utf-8")
     markdown = markdown_of(fixture_site, "index.md")
