@@ -3,7 +3,9 @@ deploy/nginx.conf: `make lighthouse`.
 
 Uses the npm package lighthouse@12.2.3 (newer versions need Node 22), installed by
 `npm ci` from package.json's devDependencies, and Debian's Chromium (CHROME_PATH).
-Targets: performance >= 98, accessibility, best practices and SEO 100.
+Every page type (home, principle, vignette, references, glossary) is measured twice in a
+row, both runs printed, so that one lucky run does not hide a slow page.
+Targets (issue 12): performance, accessibility, best practices and SEO 100.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from tools import nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-PAGES = ["", "principles/attunement/", "vignettes/the-unspoken-fear/", "references/"]
+PAGES = {"home": "", "principle": "principles/attunement/", "vignette": "vignettes/the-unspoken-fear/",
+         "references": "references/", "glossary": "glossary/"}
+RUNS = 2
 FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
-TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
+TARGETS = {"performance": 100, "accessibility": 100, "best-practices": 100, "seo": 100}
 
 
 def scores(url: str) -> dict[str, int]:
@@ -37,13 +41,15 @@ def scores(url: str) -> dict[str, int]:
 def main() -> int:
     if not LIGHTHOUSE.exists():
         sys.exit("lighthouse is not installed: run `npm ci` (make lighthouse does)")
-    print(f"{'page':<34} " + " ".join(f"{name:>14}" for name in TARGETS))
+    print(f"{'page type':<11} {'run':>3} {'path':<30} " + " ".join(f"{name:>14}" for name in TARGETS))
     met = True
     with nginx.serving(ROOT / "site") as base:
-        for page in PAGES:
-            result = scores(base + page)
-            met &= all(result[name] >= target for name, target in TARGETS.items())
-            print(f"{page or '(home)':<34} " + " ".join(f"{result[name]:>14}" for name in TARGETS))
+        for kind, page in PAGES.items():
+            for run in range(1, RUNS + 1):
+                result = scores(base + page)
+                met &= all(result[name] >= target for name, target in TARGETS.items())
+                print(f"{kind:<11} {run:>3} {page or '/':<30} " + " ".join(f"{result[name]:>14}" for name in TARGETS),
+                      flush=True)
     print("targets: " + ", ".join(f"{name} >= {target}" for name, target in TARGETS.items())
           + f": {'met' if met else 'NOT met'}")
     return 0 if met else 1
