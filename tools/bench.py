@@ -12,10 +12,12 @@ Rows (each one function below, so rows can be added without touching the others)
                     on a first build or after references.bib changed;
   stress site       a generated site of 300 pages x 30 citations with a 1,000-entry .bib,
                     warm and cold;
-  serve rebuild     `mkdocs serve --strict` on a copy of the real site, in a subprocess: after
-                    its first build, one line is appended to a principle page and the time is
-                    taken from that write to serve's "Reloading browsers" log line (what an
-                    author waits for), with and without citations;
+  serve rebuild     `mkdocs serve --strict` in subprocesses, one on a copy of the real site and
+                    one on a copy without citations: after their first builds, and once a
+                    server's log has been quiet for 3 s, one line is appended to a principle
+                    page and the time is taken from that write to serve's next "Reloading
+                    browsers" log line (what an author waits for: config reload, hooks, full
+                    rebuild); the two servers are edited in turn, so both see the same load;
   page weight       a principle page's bytes as transferred (gzip -6, as nginx sends them):
                     HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py).
 Each build runs in a fresh process; each variant is measured `--repeat` times, alternating,
@@ -174,72 +176,84 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_rebuilds(config_file: Path, page: Path, repeat: int, env_extra: dict[str, str]) -> list[float]:
-    """Seconds from appending one line to `page` to `mkdocs serve`'s "Reloading browsers", `repeat` times."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
-    server = subprocess.Popen(
-        [str(MKDOCS), "serve", "--strict", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{_free_port()}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=config_file.parent)
-    lines: queue.Queue[tuple[float, str]] = queue.Queue()
-    log: list[str] = []
+class Server:
+    """`mkdocs serve --strict` in a subprocess, whose log lines are read as they come."""
 
-    def read() -> None:
-        assert server.stderr is not None
-        for text in server.stderr:
-            lines.put((time.perf_counter(), text))
+    def __init__(self, config_file: Path, env_extra: dict[str, str]) -> None:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_extra)
+        self.process = subprocess.Popen(
+            [str(MKDOCS), "serve", "--strict", "-f", str(config_file), "--dev-addr", f"127.0.0.1:{_free_port()}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=config_file.parent)
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
 
-    def wait_for(pattern: str, timeout: float = 600) -> float:
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for text in self.process.stderr:
+            self.lines.put((time.perf_counter(), text))
+
+    def _take(self, timeout: float) -> tuple[float, str]:
+        stamp, text = self.lines.get(timeout=timeout)
+        self.log.append(text)
+        if re.search(r"\b(ERROR|WARNING)\b|Aborted", text):
+            raise SystemExit("mkdocs serve reported a problem:\n" + "".join(self.log[-30:]))
+        return stamp, text
+
+    def wait_for(self, pattern: str, timeout: float = 600) -> float:
         deadline = time.perf_counter() + timeout
         while True:
             try:
-                stamp, text = lines.get(timeout=max(0.1, deadline - time.perf_counter()))
+                stamp, text = self._take(max(0.1, deadline - time.perf_counter()))
             except queue.Empty:
-                raise SystemExit(f"mkdocs serve: no {pattern!r} within {timeout:.0f} s:\n" + "".join(log[-30:]))
-            log.append(text)
-            if re.search(r"\b(ERROR|WARNING)\b|Aborted", text):
-                raise SystemExit(f"mkdocs serve reported a problem:\n" + "".join(log[-30:]))
+                raise SystemExit(f"mkdocs serve: no {pattern!r} within {timeout:.0f} s:\n" + "".join(self.log[-30:]))
             if pattern in text:
                 return stamp
 
-    def settle(quiet: float = 3.0) -> None:
+    def settle(self, quiet: float = 3.0) -> None:
         """Wait until serve has logged nothing for `quiet` seconds: one write can raise two
         file events, and a second rebuild's log lines must not be taken for the next one's."""
         while True:
             try:
-                _, text = lines.get(timeout=quiet)
+                self._take(quiet)
             except queue.Empty:
                 return
-            log.append(text)
 
-    threading.Thread(target=read, daemon=True).start()
-    times = []
-    original = page.read_text(encoding="utf-8")
-    try:
-        wait_for("Serving on")
-        for number in range(repeat):
-            settle()
-            start = time.perf_counter()
-            page.write_text(original + f"\nA one-line edit for the benchmark, number {number}.\n", encoding="utf-8")
-            times.append(wait_for("Reloading browsers") - start)
-    finally:
-        page.write_text(original, encoding="utf-8")
-        server.terminate()
+    def rebuild_after_edit(self, page: Path, number: int) -> float:
+        """Seconds from appending one line to `page` to serve's next "Reloading browsers"."""
+        self.settle()
+        original = page.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        page.write_text(original + f"\nA one-line edit for the benchmark, number {number}.\n", encoding="utf-8")
+        return self.wait_for("Reloading browsers") - start
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            server.wait(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
-    return times
+            self.process.kill()
 
 
 def serve_row(repeat: int, work: Path) -> Row:
-    """`mkdocs serve` rebuild after a one-line edit, with and without citations, on one copy of the site."""
-    config_file = copy_of_site(work / "serve")
-    plain = without_citations(config_file)
-    page = config_file.parent / "docs" / f"{PRINCIPLE_PAGE}.md"
-    cache = {"POD_CITATION_CACHE": str(work / "cache" / "serve")}
-    with_times = serve_rebuilds(config_file, page, repeat, cache)
-    without_times = serve_rebuilds(plain, page, repeat, {})
-    return Row("mkdocs serve rebuild, one-line edit, vs without", min(without_times), min(with_times), 1.3)
+    """`mkdocs serve` rebuild after a one-line edit, with and without citations: two servers
+    on two copies of the site, edited in turn, so both see the same load on a busy machine."""
+    with_config = copy_of_site(work / "serve-with")
+    without_config = without_citations(copy_of_site(work / "serve-without"))
+    servers = {"with": Server(with_config, {"POD_CITATION_CACHE": str(work / "cache" / "serve")}),
+               "without": Server(without_config, {})}
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    try:
+        for server in servers.values():
+            server.wait_for("Serving on")
+        for number in range(repeat):
+            for name, config_file in (("with", with_config), ("without", without_config)):
+                page = config_file.parent / "docs" / f"{PRINCIPLE_PAGE}.md"
+                times[name].append(servers[name].rebuild_after_edit(page, number))
+    finally:
+        for server in servers.values():
+            server.stop()
+    return Row("mkdocs serve rebuild, one-line edit, vs without", min(times["without"]), min(times["with"]), 1.3)
 
 
 def bytes_row(site: Path) -> Row:
