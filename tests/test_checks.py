@@ -131,3 +131,12 @@ def test_broken_link_is_reported_with_line_and_suggestion(project: Path) -> None
     assert links.check(project) == [
         "docs/page.md:12: the link to 'glosary.md' goes nowhere: there is no docs/glosary.md (did you mean 'glossary.md'?)"]
     assert links.check(ROOT) == []
+
+
+def test_third_principle_is_never_summarised_as_more_equal(project: Path) -> None:
+    spoil(project, "\nPeers can meet people more equally.\n\nThey build an equal relationship.\n\n"
+                   "They connect in a more equal way.\n\nThey are open to a more mutual relationship.\n\n"
+                   "Viewpoints are seen as equally valid.\n")
+    found = [f for f in language.check(project) if f.hard]
+    assert [f.line for f in found] == [12, 14, 16]
+    assert all('"a more mutual relationship"' in str(f) for f in found)

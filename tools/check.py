@@ -1,8 +1,9 @@
 """All the content checks, without building the site: `make check`.
 
 Checks references.bib and every citation (with the build hooks' own code), links between
-pages, page metadata, language (checks/language.yml) and spelling (codespell, with checks/words.txt), and lists
-pages whose review is overdue. Each problem is one line naming the file, the line and what
+pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
+citation clutter (tools/citation_density.py) and reading grades (tools/readability.py, printed), and
+lists pages whose review is overdue. Each problem is one line naming the file, the line and what
 to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
 fail), 1 otherwise.
 """
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import bibliography  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
-from tools import language, links  # noqa: E402
+from tools import citation_density, language, links, readability  # noqa: E402
 
 
 def main(root: Path = ROOT) -> int:
@@ -44,6 +45,8 @@ def main(root: Path = ROOT) -> int:
         if known:
             problems.extend(trouble)
         cited.update(key for block in blocks for key in block.keys if key in known)
+        if not trouble:
+            problems.extend(str(problem) for problem in citation_density.check_page(where, text))
         meta = get_data(text)[1]
         metadata.extend(page_meta.problems(meta, where))
         if page_meta.overdue(meta, datetime.date.today()):
@@ -54,10 +57,15 @@ def main(root: Path = ROOT) -> int:
     warnings = [str(f) for f in findings if not f.hard]
     problems.extend(spelling(root))
     problems.extend(links.check(root))
+    measured = readability.grades(root)
+    problems.extend(str(grade) for grade in measured if grade.too_hard)
     for problem in problems:
         print(problem)
     for warning in warnings:
         print(warning)
+    if measured:
+        print(f"Reading grades (Flesch-Kincaid; {readability.LIMIT:.0f} or below passes):")
+        print("\n".join(f"  {grade.grade:4.1f}  {grade.where}" for grade in measured))
     if overdue:
         print("Pages due for review (this does not fail the check):")
         print("\n".join(f"  {line}" for line in overdue))
