@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 import bibliography  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
+from page_source import source_problems  # noqa: E402
 from tools import citation_density, language, links, readability  # noqa: E402
 
 
@@ -44,6 +45,7 @@ def main(root: Path = ROOT) -> int:
         blocks, trouble = check_keys(where, text, known)
         if known:
             problems.extend(trouble)
+            problems.extend(source_problems(where, text, known))
         cited.update(key for block in blocks for key in block.keys if key in known)
         if not trouble:
             problems.extend(str(problem) for problem in citation_density.check_page(where, text))
