@@ -9,7 +9,8 @@ short definition. From that one file, and nothing kept by hand:
 * `on_page_markdown`, on the glossary page only: gives each term a stable id (its headword
   as a slug, for example `#network-meeting`), so other pages can link to an entry.
 * `on_page_content`, priority -10 (after the citation hooks): on every other page, makes
-  the first use of each term a link to its entry, with the short definition as its `title`.
+  the first use of each term a link to its entry, with the short definition as its `title`
+  (not on the term's own page, the one its entry points to with "See [...](page.md)").
   Material's tooltips (the `content.tooltips` feature) show that title on hover and on
   keyboard focus and tie it to the link with `aria-describedby`, so screen readers announce
   it; docs/javascripts/tooltips.js closes it on Escape. Plurals and capitalised forms match,
@@ -48,6 +49,7 @@ _QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|&quot;.*?&quot;')
 _CITATION = re.compile(r"\s*\[[^\]]*@[^\]]*\]")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _QUOTES = "\"“”"
+_SEE = re.compile(r"\bSee \[[^\]]+\]\(([^)#\s]+\.md)\)")
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Term:
     line: int
     short: str = ""
     forms: list[str] = field(default_factory=list)
+    home: str = ""  # the page about this term ("See [Attunement](principles/attunement.md)"), not marked there
 
     @property
     def id(self) -> str:
@@ -102,6 +105,11 @@ def parse(markdown: str, where: str = "docs/glossary.md") -> tuple[list[Term], l
             short = short_definition(following[1:])
             term = Term(headword, index + 1, short, forms(headword))
             terms.append(term)
+            for definition in lines[index + 1:]:
+                if not definition.startswith((":", " ", "\t")) or not definition.strip():
+                    break
+                see = _SEE.search(definition)
+                term.home = see.group(1) if see else term.home
             if not short:
                 problems.append(f"{where}:{index + 2}: '{headword}' has an empty definition: write its short "
                                 "definition, one plain sentence, after ':   '")
@@ -150,10 +158,12 @@ def _term_index(match: re.Match[str]) -> int:
     return int(next(name for name, value in match.groupdict().items() if value is not None)[1:].split("_")[0])
 
 
-def mark_terms(content: str, terms: list[Term], href: str, expression: re.Pattern[str] | None = None) -> str:
-    """`content` (a page's HTML) with the first use of each term linked to `href#id`."""
+def mark_terms(content: str, terms: list[Term], href: str, expression: re.Pattern[str] | None = None,
+               page: str = "") -> str:
+    """`content` (a page's HTML) with the first use of each term linked to `href#id`, except
+    the terms whose own page `page` is (its path in docs/)."""
     expression = expression or matcher(terms)
-    done: set[int] = set()
+    done: set[int] = {number for number, term in enumerate(terms) if page and term.home == page}
     stack: list[tuple[str, bool]] = []  # (tag, skips its text)
     out: list[str] = []
     position = 0
@@ -242,5 +252,5 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     if not terms or page.file.src_uri == GLOSSARY:
         return content
     href = get_relative_url(str(_state["url"]), page.url)
-    return mark_terms(content, terms, href, _state["expression"])  # type: ignore[arg-type]
+    return mark_terms(content, terms, href, _state["expression"], page.file.src_uri)  # type: ignore[arg-type]
 

@@ -186,3 +186,12 @@ def test_hook_failure_is_a_plugin_error_not_a_traceback(fixture_site: Path) -> N
     add_glossary(fixture_site, GLOSSARY.replace("Polyphony\n:   Many voices sounding together.\n", "Polyphony\n"))
     with pytest.raises(PluginError, match="glossary entries to fix"):
         configured(fixture_site)
+
+
+def test_a_term_is_not_marked_on_its_own_page() -> None:
+    text = GLOSSARY.replace("Many voices sounding together.\n", "Many voices sounding together.\n    See [Polyphony](ideas/polyphony.md).\n")
+    found = parse(text)[0]
+    assert found[3].home == "ideas/polyphony.md" and found[0].home == ""
+    html = "<p>Polyphony and the network.</p>"
+    assert linked(mark_terms(html, found, "g/", page="ideas/polyphony.md")) == [("network", "network")]
+    assert len(linked(mark_terms(html, found, "g/", page="other.md"))) == 2
