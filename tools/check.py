@@ -2,7 +2,8 @@
 
 Checks references.bib and every citation (with the build hooks' own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
-citation clutter (tools/citation_density.py) and reading grades (tools/readability.py, printed), and
+citation clutter (tools/citation_density.py), declared sources (hooks/page_source.py), glossary
+entries (hooks/glossary_terms.py) and reading grades (tools/readability.py, printed), and
 lists pages whose review is overdue. Each problem is one line naming the file, the line and what
 to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
 fail), 1 otherwise.
@@ -24,6 +25,7 @@ import bibliography  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
 from page_source import source_problems  # noqa: E402
+import glossary_terms  # noqa: E402
 from tools import citation_density, language, links, readability  # noqa: E402
 
 
@@ -58,6 +60,9 @@ def main(root: Path = ROOT) -> int:
     problems.extend(str(f) for f in findings if f.hard)
     warnings = [str(f) for f in findings if not f.hard]
     problems.extend(spelling(root))
+    terms_found, terms_trouble = glossary(root)
+    problems.extend(terms_trouble)
+    warnings.extend(terms_found)
     problems.extend(links.check(root))
     measured = readability.grades(root)
     problems.extend(str(grade) for grade in measured if grade.too_hard)
@@ -75,6 +80,19 @@ def main(root: Path = ROOT) -> int:
           f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix, {len(warnings)} to consider, "
           f"{len(overdue)} overdue review{'s' if len(overdue) != 1 else ''}")
     return 1 if problems else 0
+
+
+def glossary(root: Path) -> tuple[list[str], list[str]]:
+    """(warnings, problems) of docs/glossary.md: terms without a definition fail; a short
+    definition (the first sentence, shown in every term's tooltip) over 25 words warns."""
+    path = root / "docs" / "glossary.md"
+    if not path.is_file():
+        return [], []
+    terms, problems = glossary_terms.parse(path.read_text(encoding="utf-8"), "docs/glossary.md")
+    long = [f"docs/glossary.md:{term.line + 1}: please consider: the short definition of '{term.headword}' has "
+            f"{len(term.short.split())} words; its first sentence shows as a tooltip wherever the term appears, "
+            "so keep it under 25 words and plain" for term in terms if len(term.short.split()) > 25]
+    return long, problems
 
 
 def spelling(root: Path) -> list[str]:
