@@ -67,6 +67,8 @@ def _shown(config: MkDocsConfig, src_uri: str) -> str:
 
 @event_priority(-10)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if "attr_list" not in config.markdown_extensions:
+        raise PluginError("mkdocs.yml: declared sources need the attr_list Markdown extension (add it under markdown_extensions)")
     registry: Any = config.plugins["bibtex"].registry
     entries = registry.bib_data.entries
     problems, keys = [], set()
