@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 import bibliography  # noqa: E402
+import glossary_terms  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
 from page_source import source_problems  # noqa: E402
-import glossary_terms  # noqa: E402
 from tools import citation_density, language, links, readability  # noqa: E402
 
 
@@ -60,9 +60,9 @@ def main(root: Path = ROOT) -> int:
     problems.extend(str(f) for f in findings if f.hard)
     warnings = [str(f) for f in findings if not f.hard]
     problems.extend(spelling(root))
-    terms_found, terms_trouble = glossary(root)
-    problems.extend(terms_trouble)
-    warnings.extend(terms_found)
+    long_definitions, glossary_problems = glossary(root)
+    problems.extend(glossary_problems)
+    warnings.extend(long_definitions)
     problems.extend(links.check(root))
     measured = readability.grades(root)
     problems.extend(str(grade) for grade in measured if grade.too_hard)
