@@ -112,7 +112,8 @@ def test_nothing_guessed_is_stated() -> None:
 
 
 def in_short_lines(path: Path) -> list[str]:
-    return [line.strip() for line in body(path).splitlines() if line.startswith("In short:")]
+    """The "In short" lines, however they are marked up ("In short:", "**In short:**")."""
+    return [line.strip() for line in body(path).splitlines() if re.match(r"[*_]*In short\b", line.strip())]
 
 
 def test_handout_in_short_lines_match_the_principles_overview_word_for_word() -> None:
