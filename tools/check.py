@@ -1,8 +1,10 @@
 """All the content checks, without building the site: `make check`.
 
 Checks references.bib and every citation (with the build hooks' own code), links between
-pages, page metadata, language (checks/language.yml) and spelling (codespell, with checks/words.txt), and lists
-pages whose review is overdue. Each problem is one line naming the file, the line and what
+pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
+citation clutter (tools/citation_density.py), declared sources (hooks/page_source.py), glossary
+entries (hooks/glossary_terms.py) and reading grades (tools/readability.py, printed), and
+lists pages whose review is overdue. Each problem is one line naming the file, the line and what
 to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
 fail), 1 otherwise.
 """
@@ -20,9 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 import bibliography  # noqa: E402
+import glossary_terms  # noqa: E402
 import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
-from tools import language, links  # noqa: E402
+from page_source import source_problems  # noqa: E402
+from tools import citation_density, language, links, readability  # noqa: E402
 
 
 def main(root: Path = ROOT) -> int:
@@ -43,7 +47,10 @@ def main(root: Path = ROOT) -> int:
         blocks, trouble = check_keys(where, text, known)
         if known:
             problems.extend(trouble)
+            problems.extend(source_problems(where, text, known))
         cited.update(key for block in blocks for key in block.keys if key in known)
+        if not trouble:
+            problems.extend(str(problem) for problem in citation_density.check_page(where, text))
         meta = get_data(text)[1]
         metadata.extend(page_meta.problems(meta, where))
         if page_meta.overdue(meta, datetime.date.today()):
@@ -53,11 +60,19 @@ def main(root: Path = ROOT) -> int:
     problems.extend(str(f) for f in findings if f.hard)
     warnings = [str(f) for f in findings if not f.hard]
     problems.extend(spelling(root))
+    long_definitions, glossary_problems = glossary(root)
+    problems.extend(glossary_problems)
+    warnings.extend(long_definitions)
     problems.extend(links.check(root))
+    measured = readability.grades(root)
+    problems.extend(str(grade) for grade in measured if grade.too_hard)
     for problem in problems:
         print(problem)
     for warning in warnings:
         print(warning)
+    if measured:
+        print(f"Reading grades (Flesch-Kincaid; {readability.LIMIT:.0f} or below passes):")
+        print("\n".join(f"  {grade.grade:4.1f}  {grade.where}" for grade in measured))
     if overdue:
         print("Pages due for review (this does not fail the check):")
         print("\n".join(f"  {line}" for line in overdue))
@@ -65,6 +80,19 @@ def main(root: Path = ROOT) -> int:
           f"{len(problems)} problem{'s' if len(problems) != 1 else ''} to fix, {len(warnings)} to consider, "
           f"{len(overdue)} overdue review{'s' if len(overdue) != 1 else ''}")
     return 1 if problems else 0
+
+
+def glossary(root: Path) -> tuple[list[str], list[str]]:
+    """(warnings, problems) of docs/glossary.md: terms without a definition fail; a short
+    definition (the first sentence, shown in every term's tooltip) over 25 words warns."""
+    path = root / "docs" / "glossary.md"
+    if not path.is_file():
+        return [], []
+    terms, problems = glossary_terms.parse(path.read_text(encoding="utf-8"), "docs/glossary.md")
+    long = [f"docs/glossary.md:{term.line + 1}: please consider: the short definition of '{term.headword}' has "
+            f"{len(term.short.split())} words; its first sentence shows as a tooltip wherever the term appears, "
+            "so keep it under 25 words and plain" for term in terms if len(term.short.split()) > 25]
+    return long, problems
 
 
 def spelling(root: Path) -> list[str]:
