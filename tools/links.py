@@ -23,7 +23,8 @@ LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 def check(root: Path = ROOT) -> list[str]:
     docs = root / "docs"
     files = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
-    files |= {"references.bib"}  # published by hooks/bib_check.py
+    # published by hooks/bib_check.py and hooks/reference_formats.py
+    files |= {"references.bib", "references.csl.json", "references.ris"}
     problems = []
     for page in sorted(docs.rglob("*.md")):
         text = blank_code(page.read_text(encoding="utf-8"))
