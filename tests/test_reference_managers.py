@@ -73,9 +73,13 @@ def head(text: str) -> _Head:
     return parser
 
 
-def source_of(site_path: str, docs: Path) -> Path:
-    """The Markdown file a built page comes from ("principles/attunement/" -> its .md)."""
+def source_of(site_path: str, docs: Path, sources: dict[str, Path] | None = None) -> Path:
+    """The Markdown file a built page comes from ("principles/attunement/" -> its .md);
+    `sources` maps the first part of an address to another folder (an organisation's pages)."""
     stem = site_path.rstrip("/")
+    first, _, rest = stem.partition("/")
+    if sources and first in sources:
+        docs, stem = sources[first], rest
     for candidate in (docs / f"{stem}.md", docs / stem / "index.md", docs / "index.md"):
         if candidate.is_file() and (stem or candidate == docs / "index.md"):
             return candidate
@@ -85,7 +89,8 @@ def source_of(site_path: str, docs: Path) -> Path:
 _CITE_BIBTEX = re.compile(r"^\s*(?P<field>\w+)\s*=\s*\{+(?P<value>.*?)\}+,?$", re.MULTILINE)
 
 
-def check_page_metadata(site: Path, docs: Path, site_name: str, author: str) -> int:
+def check_page_metadata(site: Path, docs: Path, site_name: str, author: str,
+                        sources: dict[str, Path] | None = None) -> int:
     """Check every page's tags against its "Cite this page" block and its front matter."""
     checked = 0
     for site_path in site_pages(site):
@@ -93,12 +98,12 @@ def check_page_metadata(site: Path, docs: Path, site_name: str, author: str) -> 
         if '<aside class="page-meta"' not in text:
             continue  # the 404 page: no front matter, nothing to cite
         meta, links = head(text).meta, head(text).links
-        source = source_of(site_path, docs)
+        source = source_of(site_path, docs, sources)
         front = get_data(source.read_text(encoding="utf-8"))[1]
         cite = html.unescape(text[text.index('<details class="cite-this-page">'):])
         cited = {m.group("field"): m.group("value") for m in _CITE_BIBTEX.finditer(cite[: cite.index("</code>")])}
         canonical = links["canonical"][0]
-        where = f"{site_path or 'home page'} ({source.relative_to(docs.parent)})"
+        where = f"{site_path or 'home page'} ({source})"
         title = front["title"]  # the page's own title, as its <title> and <h1> give it
         expected = {
             "citation_title": [title],
