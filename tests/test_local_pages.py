@@ -211,3 +211,25 @@ def test_their_bib_may_not_reuse_our_keys(fixture_site: Path) -> None:
 def test_their_folder_may_not_be_inside_docs(fixture_site: Path) -> None:
     code, log, _ = org_build(fixture_site, folder="docs/local")
     assert code != 0 and "must be outside docs/" in log, log
+
+
+def test_make_check_checks_their_pages_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """tools/check.py --config: their pages' links, citation keys and metadata, with file and line."""
+    from tools import check
+
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "team.md").write_text(
+        "---\ntitle: Our team\nlast_reviewed: 2026-11-27\nnext_review: 2027-11-27\n---\n\n# Our team\n\n"
+        "We use the principles [@hendy2032].\nSee [attunement](../principles/attunment.md).\n", encoding="utf-8")
+    config = tmp_path / "organisation.yml"
+    config.write_text(f"INHERIT: mkdocs.yml\nextra:\n  local_pages:\n    dir: {folder}\n    section: Ours\n",
+                      encoding="utf-8")
+    assert check.main(ROOT, config) == 1
+    out = capsys.readouterr().out
+    page = (folder / "team.md").as_posix()
+    assert f"{page}:9: unknown citation key 'hendy2032' (did you mean 'hendy2023'?)" in out, out
+    assert (f"{page}:10: the link to '../principles/attunment.md' goes nowhere: there is no "
+            "docs/principles/attunment.md (did you mean '../principles/attunement.md'?)") in out, out
+    assert f"{page}: front matter needs 'description'" in out, out
+    assert "check: 33 pages" in out
