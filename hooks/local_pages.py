@@ -20,6 +20,7 @@ When it runs, and what it does:
 * `on_files`, priority 90 (before the citations hook checks every page): adds every file
   of the folder to the site under the folder's name, so the pages go through the same
   checks as ours (strict links, citation keys, page metadata), and into search and the sitemap.
+* `on_serve`: `mkdocs serve` watches their folder and .bib too.
 * `on_page_markdown`: a local page has no "Edit this page" link into our repository, and
   states the licence given here (or none) instead of ours.
 
@@ -175,3 +176,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.edit_url = None  # their page is not in our repository
         page.meta["licence"] = _settings(config).licence or False
     return markdown
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """`make serve CONFIG=...` rebuilds when one of their pages (or their .bib) changes."""
+    local = _settings(config)
+    if local is not None:
+        server.watch(str(local.folder))
+        if local.bib is not None:
+            server.watch(str(local.bib))
+    return server
