@@ -117,7 +117,8 @@ def check_page_metadata(site: Path, docs: Path, site_name: str, author: str,
             "citation_language": ["en-GB"],
             "DC.language": ["en-GB"],
             "DC.relation.ispartof": [site_name],
-            "og:site_name": [site_name],
+            "og:site_name": [site_name],  # Zotero's "Website Title"
+            "og:type": ["website"],  # what makes Zotero save a web page, not a journal article
         }
         for name, value in expected.items():
             assert meta.get(name) == value, f"{where}: <meta name={name!r}> is {meta.get(name)}, expected {value}"
