@@ -45,7 +45,7 @@ offline: $(STAMP) node_modules/.installed
 	$(BIN)/python -m tools.offline_zip site-offline
 
 check: $(STAMP)
-	$(BIN)/python -m tools.check
+	$(BIN)/python -m tools.check --config $(strip $(CONFIG))
 
 test: $(STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
