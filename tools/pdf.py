@@ -134,7 +134,8 @@ def book_chapters(config) -> list[Chapter]:
     for chapter in flatten(chapters):
         if chapter.src:
             file = File(chapter.src, config.docs_dir, config.site_dir, config.use_directory_urls)
-            chapter.url, chapter.key = file.url, page_key(chapter.src)
+            chapter.url = "" if file.url == "./" else file.url  # MkDocs writes the home page's URL as "./"
+            chapter.key = page_key(chapter.src)
         else:
             chapter.key = "part-" + re.sub(r"[^a-z0-9]+", "-", chapter.title.lower()).strip("-")
     return chapters
@@ -184,6 +185,10 @@ def article(site: Path, chapter: Chapter, targets: dict[str, str], site_url: str
     if h1 is None:
         raise BookError(f"{chapter.src}: the page has no level-one heading")
     title = h1.text_content().strip()
+    if chapter.src == "index.md":  # the home page's heading is the book's title, already on the cover
+        for child in list(h1):
+            h1.remove(child)
+        h1.text = chapter.title
     prefix = chapter.key + "--"
     page_abs = urljoin(BASE, chapter.url)
     for element in body.iter():
@@ -268,7 +273,7 @@ def front_matter(config, built: datetime.datetime) -> str:
     return f"""
 <section class="book-cover" aria-label="Cover">
   <p class="book-cover__kind">The book edition</p>
-  <p class="book-cover__title" role="heading" aria-level="1">{esc(name)}</p>
+  <p class="book-cover__title" role="heading" aria-level="1" aria-label="{esc(name)}">{esc(name)}</p>
   <p class="book-cover__description">{esc(config.site_description or "")}</p>
   <dl class="book-cover__facts">
     <dt>Version</dt><dd>{esc(version)}</dd>
@@ -328,7 +333,8 @@ def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] |
                               f"{esc(chapter.title)}</h{level}></section>")
             else:
                 title, body = article(site, chapter, targets, site_url)
-                chapter.title = chapter.title or title
+                if chapter.src != "index.md":
+                    chapter.title = title  # the page's own heading, as in the outline
                 body.tag = "section"
                 body.set("class", "book-chapter md-typeset")
                 body.set("aria-labelledby", chapter.key)
