@@ -20,7 +20,8 @@ How, in four steps, with nothing here that the site build does not also do:
    lies; those numbers go into the table of contents and the second print is the book. The
    numbers are checked again in the result.
 4. With pypdf: document language (/Lang en-GB), title and dates in the metadata (from
-   SOURCE_DATE_EPOCH when set, for a reproducible date), "show the title, not the file name".
+   SOURCE_DATE_EPOCH when set, for a reproducible date), "show the title, not the file name",
+   and each bookmark titled with its heading's text (Chromium drops the space at a line wrap).
 
 Why Chromium rather than WeasyPrint or mkdocs-print-site-plugin: see README.md, "The book (PDF)".
 """
@@ -273,7 +274,7 @@ def front_matter(config, built: datetime.datetime) -> str:
     return f"""
 <section class="book-cover" aria-label="Cover">
   <p class="book-cover__kind">The book edition</p>
-  <p class="book-cover__title" role="heading" aria-level="1" aria-label="{esc(name)}">{esc(name)}</p>
+  <h1 class="book-cover__title" id="book-title">{esc(name)}</h1>
   <p class="book-cover__description">{esc(config.site_description or "")}</p>
   <dl class="book-cover__facts">
     <dt>Version</dt><dd>{esc(version)}</dd>
@@ -284,7 +285,7 @@ def front_matter(config, built: datetime.datetime) -> str:
   <p class="book-cover__cite"><strong>How to cite this edition:</strong> {cite}</p>
 </section>
 <section class="book-about" aria-label="About this edition">
-  <p class="book-about__title" role="heading" aria-level="2">About this edition</p>
+  <h2 class="book-about__title" id="about-this-edition">About this edition</h2>
   <p>This is the whole website on paper, from the same pages and the same references, as it stood on {day}.
   The website may have changed since: its address is on the cover.
   Each chapter ends with the references it cites; the full list of references is at the end.
@@ -391,12 +392,42 @@ def destination_pages(pdf: bytes, keys: list[str]) -> dict[str, int]:
     return pages
 
 
-def finish(pdf: bytes, config, built: datetime.datetime) -> bytes:
-    """Language, title, dates and display of the title, with pypdf."""
+def headings(html: str) -> list[str]:
+    """The text of every heading of the combined document, in order, as the outline lists them."""
+    root = lxml.html.fromstring(html)
+    return [" ".join(h.text_content().split()) for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6|//*[@role='heading']")]
+
+
+def retitle_outline(writer, titles: list[str]) -> None:
+    """Chromium drops the space where a heading wraps ("Open Dialoguepractice") in bookmark
+    titles; give each bookmark its heading's text (the outline holds every heading, in order)."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    items = []
+
+    def walk(node) -> None:
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            walk(node.get("/First"))
+            node = node.get("/Next")
+
+    outlines = writer._root_object.get("/Outlines")
+    walk(outlines.get_object().get("/First") if outlines is not None else None)
+    if len(items) != len(titles):
+        raise BookError(f"the printed outline has {len(items)} bookmarks for {len(titles)} headings: "
+                        "has Chromium changed how it builds the outline?")
+    for item, title in zip(items, titles):
+        item[NameObject("/Title")] = TextStringObject(title)
+
+
+def finish(pdf: bytes, config, built: datetime.datetime, titles: list[str]) -> bytes:
+    """Language, title, dates and display of the title, and the bookmarks' titles, with pypdf."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    retitle_outline(writer, titles)
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(LANG)
     prefs = root.get("/ViewerPreferences")
@@ -428,7 +459,8 @@ def build_site(config_file: Path, site: Path) -> None:
                         + result.stderr[-4000:])
 
 
-def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None) -> Path:
+def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None, draft: bool = False) -> Path:
+    """Build the book; a draft is printed once, its contents without page numbers."""
     from playwright.sync_api import sync_playwright
 
     built = source_date()
@@ -443,23 +475,25 @@ def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None) -
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             try:
                 html_file.write_text(combine(config, site, chapters, None, built), encoding="utf-8")
-                pages = destination_pages(print_pdf(browser, html_file, config), keys)
-                for _ in range(3):  # numbers stay put unless the contents reflow; check and repeat
-                    html_file.write_text(combine(config, site, chapters, pages, built), encoding="utf-8")
-                    pdf = print_pdf(browser, html_file, config)
-                    again = destination_pages(pdf, keys)
-                    if again == pages:
-                        break
-                    pages = again
-                else:
-                    raise BookError("the table of contents' page numbers do not settle after three prints")
+                pdf = print_pdf(browser, html_file, config)
+                pages = destination_pages(pdf, keys)
+                if not draft:
+                    for _ in range(3):  # numbers stay put unless the contents reflow; check and repeat
+                        html_file.write_text(combine(config, site, chapters, pages, built), encoding="utf-8")
+                        pdf = print_pdf(browser, html_file, config)
+                        again = destination_pages(pdf, keys)
+                        if again == pages:
+                            break
+                        pages = again
+                    else:
+                        raise BookError("the table of contents' page numbers do not settle after three prints")
             finally:
                 browser.close()
         if keep_html:
             keep_html.write_text(html_file.read_text(encoding="utf-8"), encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / f"{NAME}-{config.extra.get('version')}.pdf"
-        target.write_bytes(finish(pdf, config, built))
+        target.write_bytes(finish(pdf, config, built, headings(html_file.read_text(encoding="utf-8"))))
         return target
 
 
@@ -468,10 +502,12 @@ def main() -> int:
     parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml or an organisation's override file")
     parser.add_argument("--out", default=str(ROOT / "dist"), help="folder for the PDF")
     parser.add_argument("--keep-html", help="also save the combined HTML here (to inspect it)")
+    parser.add_argument("--draft", action="store_true", help="print once, with no page numbers in the contents (faster)")
     args = parser.parse_args()
     start = time.perf_counter()
     try:
-        target = make_book(Path(args.config).resolve(), Path(args.out), Path(args.keep_html) if args.keep_html else None)
+        target = make_book(Path(args.config).resolve(), Path(args.out), Path(args.keep_html) if args.keep_html else None,
+                            args.draft)
     except BookError as error:
         print(f"make pdf: {error}", file=sys.stderr)
         return 1
