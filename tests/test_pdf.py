@@ -273,3 +273,31 @@ def test_with_a_book_the_site_links_and_publishes_it(fixture_site: Path, tmp_pat
     assert re.search(r'<a class="book-pdf-link" href="pod-practice-principles-9\.9\.9\.pdf">'
                      r"Download the whole site as a PDF \(3 pages, 0\.0 MB\)</a>", page)
     assert (tmp_path / "out" / "pod-practice-principles-9.9.9.pdf").is_file()
+
+
+def test_nothing_is_wider_than_the_printed_page(built_site: Path, browser, tmp_path: Path) -> None:
+    """At the width of A4 less its margins (174 mm, 658 CSS pixels), laid out for print, no
+    element of the book reaches past the right margin (tables, code, long addresses)."""
+    from mkdocs.config import load_config
+
+    from tools import pdf
+
+    for name in ("assets", "stylesheets"):  # the book's stylesheets, without writing into the shared build
+        (tmp_path / name).symlink_to(built_site / name)
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(built_site))
+    html = pdf.combine(config, built_site, pdf.book_chapters(config), None, pdf.source_date())
+    (tmp_path / "book.html").write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 658, "height": 900})
+    try:
+        page.goto((tmp_path / "book.html").as_uri())
+        page.emulate_media(media="print")
+        assert page.evaluate("document.styleSheets.length") >= 3
+        too_wide = page.evaluate("""() => {
+            const right = document.querySelector('main').getBoundingClientRect().right;
+            return [...document.querySelectorAll('main *')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > right + 1; })
+                .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 60)}`);
+        }""")
+    finally:
+        page.close()
+    assert too_wide == []
