@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (both set everything up first):
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
-# Other targets: make build, make check, make bench.
+# Other targets: make build, make pdf, make check, make bench.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-packages serve build offline test check bench csp lighthouse clean
+.PHONY: install system-packages serve build pdf offline test check bench csp lighthouse clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,14 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
 	rm -rf site && mv site.partial site
 
-# A zip of the site that works opened from disk (file://), search included.
-offline: $(STAMP) node_modules/.installed
+# The book edition: the whole site as one tagged, accessible PDF, printed by Debian's chromium,
+# in dist/pod-practice-principles-VERSION.pdf. `make pdf build` publishes it with the site (the
+# home and training pages then link to it); a plain `make build` leaves it out, and stays fast.
+pdf: $(STAMP) system-packages
+	$(BIN)/python -m tools.pdf --config $(CONFIG)
+
+# A zip of the site that works opened from disk (file://), search included, and the book.
+offline: $(STAMP) node_modules/.installed pdf
 	rm -rf site-offline
 	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
 	$(BIN)/python -m tools.offline_zip site-offline

@@ -14,6 +14,9 @@ and the fastest time is kept. Builds with citations are measured twice:
   warm: with the on-disk citation cache left by an earlier build of the same .bib, as
         when an author edits prose and rebuilds, or in `mkdocs serve`.
 Targets (from the platform issue): (a) <= 1.3x, (b) <= 2x.
+
+It then builds the book edition (`make pdf`, tools/pdf.py) once and reports its page count,
+size and build time (no target: for watching the trend).
 """
 
 from __future__ import annotations
@@ -110,6 +113,20 @@ def stress_site(folder: Path, pages: int = 300, per_page: int = 30, entries: int
     return folder / "mkdocs.yml"
 
 
+def book(work: Path) -> str:
+    """Build the book once into `work`; its pages, size and wall time, as one line."""
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tools.pdf", "--out", str(work / "book")],
+                            cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"the book failed:\n{result.stderr[-3000:]}")
+    pdf = next((work / "book").glob("*.pdf"))
+    return f"book (PDF)   {len(PdfReader(pdf).pages)} pages, {pdf.stat().st_size / 1e6:.1f} MB, built in {elapsed:.1f}s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="builds per variant (the fastest counts)")
@@ -126,6 +143,7 @@ def main() -> int:
             failed |= bool(verdict)
             print(f"{name:<12} {without:>7.2f}s {cold:>7.2f}s {cold / without:>5.2f}x {warm:>7.2f}s "
                   f"{warm / without:>5.2f}x {target:>6.1f}x  {'; '.join(verdict) or 'within target'}")
+        print(book(work))
     return 1 if failed else 0
 
 

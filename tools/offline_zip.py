@@ -1,6 +1,8 @@
 """Zip an offline build as dist/pod-practice-principles-VERSION-offline.zip (`make offline`).
 
-The version comes from `extra.version` in mkdocs.yml, the one place it is kept.
+The version comes from `extra.version` in mkdocs.yml, the one place it is kept. Run from the
+command line (as `make offline` does, after `make pdf`), it refuses a site without the book
+(the PDF that hooks/book_pdf.py adds to the site when dist/ holds it).
 """
 
 from __future__ import annotations
@@ -42,5 +44,8 @@ def make_zip(site: Path, out_dir: Path = ROOT / "dist") -> Path:
 
 
 if __name__ == "__main__":
+    book = f"{NAME}-{version()}.pdf"
+    if not (Path(sys.argv[1]) / book).is_file():
+        sys.exit(f"{sys.argv[1]} has no {book}: run `make pdf` before building the offline site (make offline does)")
     target = make_zip(Path(sys.argv[1]))
     print(f"wrote {target.relative_to(ROOT)} ({target.stat().st_size // 1024} KB): unzip it and open index.html")
