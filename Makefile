@@ -92,8 +92,11 @@ verify-site: $(STAMP)
 	$(BIN)/python -m tools.verify_site $(DIR)
 
 # What a release attaches, built from this commit into dist/: the site as a zip, the
-# offline zip, the PDF (when the project has a `pdf` target) and SHA256SUMS; the site is
-# checked with verify-site first. The release workflow runs exactly this.
+# offline zip, the PDF edition and SHA256SUMS; both builds pass verify-site first. The
+# release workflow (.github/workflows/release.yml) runs exactly this.
+# PDF hook point: when the project has a `pdf` target, `make release` runs it and adds the
+# PDF it writes (PDF=path, or the one *.pdf it leaves in dist/); without one, no PDF.
+PDF ?=
 release: $(STAMP) node_modules/.installed
 	rm -rf dist site.partial site-offline
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
@@ -102,8 +105,9 @@ release: $(STAMP) node_modules/.installed
 	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
 	$(BIN)/python -m tools.verify_site site-offline
 	$(BIN)/python -m tools.release site site-offline
-	# PDF hook point: the book edition joins the release as soon as `make pdf` exists.
-	@if $(MAKE) -n pdf >/dev/null 2>&1; then $(MAKE) pdf && $(BIN)/python -m tools.release --add-pdf; fi
+	@if $(MAKE) -n pdf >/dev/null 2>&1; then \
+		echo "$(MAKE) pdf"; $(MAKE) pdf && $(BIN)/python -m tools.release --add-pdf $(PDF); \
+	else echo "no 'pdf' target: the release has no PDF"; fi
 	$(BIN)/python -m tools.release --sums
 
 bench: build
