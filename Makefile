@@ -94,9 +94,10 @@ verify-site: $(STAMP)
 # What a release attaches, built from this commit into dist/: the site as a zip, the
 # offline zip, the PDF edition and SHA256SUMS; both builds pass verify-site first. The
 # release workflow (.github/workflows/release.yml) runs exactly this.
-# PDF hook point: when the project has a `pdf` target, `make release` runs it and adds the
+# PDF hook point: when this Makefile has a `pdf` target, `make release` runs it and adds the
 # PDF it writes (PDF=path, or the one *.pdf it leaves in dist/); without one, no PDF.
 PDF ?=
+RELEASE_PDF := $(if $(shell grep -E '^pdf:' $(firstword $(MAKEFILE_LIST))),pdf)
 release: $(STAMP) node_modules/.installed
 	rm -rf dist site.partial site-offline
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
@@ -105,9 +106,12 @@ release: $(STAMP) node_modules/.installed
 	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
 	$(BIN)/python -m tools.verify_site site-offline
 	$(BIN)/python -m tools.release site site-offline
-	@if $(MAKE) -n pdf >/dev/null 2>&1; then \
-		echo "$(MAKE) pdf"; $(MAKE) pdf && $(BIN)/python -m tools.release --add-pdf $(PDF); \
-	else echo "no 'pdf' target: the release has no PDF"; fi
+ifeq ($(RELEASE_PDF),pdf)
+	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) pdf
+	$(BIN)/python -m tools.release --add-pdf $(PDF)
+else
+	@echo "no 'pdf' target in the Makefile: this release has no PDF"
+endif
 	$(BIN)/python -m tools.release --sums
 
 bench: build
