@@ -33,7 +33,9 @@ import bibliography  # noqa: E402
 
 _CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_RAW_CITATION = re.compile(r"\[-?@[\w:.\-]+[^\]\n]{0,60}\]?")
+# "[@key]", "[-@key]", "[see @a, p. 3; @b]": an "@" at the start of the brackets or after a
+# space, ";" or "-" (never after a letter, which keeps e-mail addresses out).
+_RAW_CITATION = re.compile(r"\[(?:[^\[\]\n]*?[\s;\-])?@[A-Za-z0-9_][^\[\]\n]*\]")
 _RAW_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 _NOT_FOUND = re.compile(r"\((?P<key>[A-Za-z][\w:.\-]*)\?\)")
 _KEY_LIKE = re.compile(r"^[A-Za-z]+[0-9]{4}[A-Za-z]*$")
