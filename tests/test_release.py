@@ -177,7 +177,8 @@ def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> 
         names = opened.namelist()
         assert names == sorted(names, key=lambda n: n)
         stamps = {info.date_time for info in opened.infolist()}
-    assert stamps == {tuple(datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).timetuple()[:6])}
+    even = int(epoch) - int(epoch) % 2  # zip keeps seconds in steps of two
+    assert stamps == {tuple(datetime.datetime.fromtimestamp(even, datetime.timezone.utc).timetuple()[:6])}
     print(f"\nmake release under {CLOCKS[0][0]} ({CLOCKS[0][1]}) and {CLOCKS[1][0]} ({CLOCKS[1][1]}): "
           f"dist/ {len(dist)} files identical (SHA256SUMS {dist['SHA256SUMS'][:12]}), "
           f"site/ {len(_tree(first / 'site'))} and site-offline/ {len(_tree(first / 'site-offline'))} files identical; "

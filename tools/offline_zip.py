@@ -38,10 +38,10 @@ def version() -> str:
 
 
 def zip_timestamp() -> tuple[int, int, int, int, int, int]:
-    """The date and time every file in the zip carries: SOURCE_DATE_EPOCH, in UTC (zip
-    cannot hold dates before 1980)."""
+    """The date and time every file in the zip carries: SOURCE_DATE_EPOCH, in UTC, to the
+    even second below (zip keeps seconds in steps of two, and no date before 1980)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
-    return max(time.gmtime(epoch)[:6], (1980, 1, 1, 0, 0, 0))
+    return max(time.gmtime(epoch - epoch % 2)[:6], (1980, 1, 1, 0, 0, 0))
 
 
 def make_zip(site: Path, out_dir: Path = ROOT / "dist", kind: str = "offline", folder: str | None = None) -> Path:
