@@ -13,7 +13,9 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: every date a build writes (the sitemap's lastmod, the offline zip's
 # timestamps) comes from the last commit, not from the clock (tools/source_date.py says how
 # it is found outside git). Set SOURCE_DATE_EPOCH yourself to override it.
-SOURCE_DATE_EPOCH ?= $(shell $(PYTHON) tools/source_date.py)
+ifndef SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH := $(shell $(PYTHON) tools/source_date.py)
+endif
 export SOURCE_DATE_EPOCH
 # ProperDocs, the second builder (a maintained fork of MkDocs 1.6), in its own environment.
 PROPERDOCS_VENV := .venv-properdocs
