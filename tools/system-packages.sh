@@ -2,9 +2,10 @@
 # Install the Debian packages the browser tests need, if they are missing:
 #   chromium  the browser Playwright drives (Playwright never downloads one here)
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
+#   faketime  runs a build under another clock, for the reproducible-build test
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
-packages=(chromium nginx)
+packages=(chromium nginx faketime)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
