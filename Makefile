@@ -106,7 +106,7 @@ verify-site: $(STAMP)
 # home and training pages link to it with its size and page count.
 release: $(STAMP) node_modules/.installed system-packages
 	rm -rf dist site.partial site-offline
-	$(MAKE) -f $(firstword $(MAKEFILE_LIST)) pdf
+	$(BIN)/python -m tools.pdf --config $(CONFIG)
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
 	$(BIN)/python -m tools.verify_site site.partial
 	rm -rf site && mv site.partial site
