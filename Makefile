@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (both set everything up first):
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
-# Other targets: make build, make check, make bench.
+# Other targets: make build, make check, make a11y, make bench.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install system-packages serve build offline test check bench csp lighthouse clean
+.PHONY: install system-packages serve build offline test check a11y bench csp lighthouse clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ check: $(STAMP)
 test: $(STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
+
+# Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
+# axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
+# and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
+# weekly (.github/workflows/a11y.yml).
+a11y: build
+	bash tools/system-packages.sh a11y
+	npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m tools.a11y site
+	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build
