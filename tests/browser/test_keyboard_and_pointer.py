@@ -64,6 +64,7 @@ document.addEventListener('keydown', event => {
 
 BURST = 40  # keys pressed between two looks at the record
 MAX_STOPS = 2000
+TWO_FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 # Every DOI link clickable at its end; every back-link with a box that a click reaches.
 POINTER = """() => {
@@ -109,9 +110,11 @@ CONTRAST = """([el, pseudo]) => {
 }"""
 
 
-async def _walk(page, cdp, modifiers: int) -> list[dict]:
+async def _walk(page, cdp, modifiers: int, slow: bool = False) -> list[dict]:
     """Press one key until focus comes back to the first stop of the page's first walk (a
-    stop met twice on the way, such as a link in a tooltip, counts twice)."""
+    stop met twice on the way, such as a link in a tooltip, counts twice). In a burst the
+    browser may not have drawn a frame between two keys; `slow` waits for two frames after
+    each key, to confirm what a burst found."""
     await page.evaluate("""() => { if (window.__focusStart) window.__focusStart.focus(); window.__focus = []; }""")
 
     def press(kind: str):
@@ -119,7 +122,13 @@ async def _walk(page, cdp, modifiers: int) -> list[dict]:
                                                    "windowsVirtualKeyCode": 9, "modifiers": modifiers})
 
     for _ in range(MAX_STOPS // BURST):
-        await asyncio.gather(*(press(kind) for _ in range(BURST) for kind in ("rawKeyDown", "keyUp")))
+        if slow:
+            for _ in range(BURST):
+                await press("rawKeyDown")
+                await press("keyUp")
+                await page.evaluate(TWO_FRAMES)
+        else:
+            await asyncio.gather(*(press(kind) for _ in range(BURST) for kind in ("rawKeyDown", "keyUp")))
         stops = await page.evaluate("window.__focus")
         ids = [stop["id"] for stop in stops]
         if ids and ids[0] in ids[1:]:
@@ -143,6 +152,9 @@ async def _visit_every_page(site_url: str, paths: list[str]) -> dict:
                 await page.evaluate("window.scrollTo(0, 0)")
             for key, modifiers in KEYS.items():
                 stops = await _walk(page, cdp, modifiers)
+                if any(stop["fault"] for stop in stops):  # confirm, a frame after each key
+                    await page.goto(site_url + path, wait_until="load")
+                    stops = await _walk(page, cdp, modifiers, slow=True)
                 found["stops"][(width, key, path)] = len(stops)
                 found["focus"][(width, key, path)] = [f"{stop['fault']}: {stop['what']}" for stop in stops if stop["fault"]]
         await context.close()
@@ -178,7 +190,7 @@ def test_every_doi_is_clickable_to_its_end_and_every_back_link_has_a_box(visited
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_focus_stop_is_visible_and_clear_of_the_header(visited: dict, width: int, key: str) -> None:
     walked = {path: n for (w, k, path), n in visited["stops"].items() if (w, k) == (width, key)}
-    assert min(walked.values()) >= 5, f"a walk found almost nothing to focus: {walked}"
+    assert min(walked.values()) >= 3, f"a walk found almost nothing to focus: {walked}"  # 404 at 412 px: 4
     faults = {path: items for (w, k, path), items in visited["focus"].items() if (w, k) == (width, key) and items}
     total = sum(len(items) for items in faults.values())
     assert not faults, f"{total} focus stops on {len(faults)} pages at {width} px with {key}:\n" + "\n".join(
@@ -231,7 +243,7 @@ def test_a_vignette_has_its_contents_on_a_phone(browser: Browser, site_url: str)
     contents = page.locator("nav.page-toc")
     contents.locator("summary").click()
     links = contents.locator("a")
-    headings = page.locator(".md-content h2[id]")
+    headings = page.locator(".md-content__inner > h2[id]")
     assert links.count() == headings.count() >= 4
     links.nth(2).click()
     page.wait_for_timeout(300)
