@@ -206,17 +206,17 @@ def test_search_and_tooltip_text_meet_4_5_to_1(browser: Browser, site_url: str, 
     ratios = {"search placeholder": page.evaluate(CONTRAST, [page.locator(".md-search__input").element_handle(), "::placeholder"])}
     page.keyboard.press("s")  # opens search: "Type to start searching"
     meta = page.locator(".md-search-result__meta")
-    meta.wait_for(state="visible", timeout=5000)
+    meta.wait_for(state="visible", timeout=10000)
     ratios["search panel: " + meta.inner_text()] = page.evaluate(CONTRAST, [meta.element_handle(), None])
     page.keyboard.press("Escape")
     for what, target in (("term tooltip", ".md-content abbr"), ("citation tooltip", ".md-content .citation a.footnote-ref")):
         page.locator(target).first.hover()
         tip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
-        tip.first.wait_for(state="visible", timeout=5000)
+        tip.first.wait_for(state="visible", timeout=10000)
         ratios[what] = page.evaluate(CONTRAST, [tip.first.element_handle(), None])
         page.mouse.move(0, 0)
         page.keyboard.press("Escape")
-        page.locator(".md-tooltip2--active").first.wait_for(state="detached", timeout=5000)
+        page.locator(".md-tooltip2--active").first.wait_for(state="detached", timeout=10000)
     context.close()
     low = {what: ratio for what, ratio in ratios.items() if ratio < 4.5}
     assert not low, f"{scheme} palette at {width} px, contrast below 4.5:1: {low} (all: {ratios})"
