@@ -1,8 +1,8 @@
 # The two commands a newcomer needs (both set everything up first):
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
-# Other targets: make build, make pdf, make check, make bench, make offline, make release,
-#   make verify-site DIR=path, make properdocs.
+# Other targets: make build, make pdf, make check, make a11y, make bench, make offline,
+#   make release, make verify-site DIR=path, make properdocs.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -21,7 +21,7 @@ export SOURCE_DATE_EPOCH
 PROPERDOCS_VENV := .venv-properdocs
 PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 
-.PHONY: install system-packages serve build pdf offline test check bench csp lighthouse clean \
+.PHONY: install system-packages serve build pdf offline test check a11y bench csp lighthouse clean \
 	properdocs build-properdocs verify-site release
 
 $(STAMP): requirements.txt
@@ -82,6 +82,16 @@ check: $(STAMP)
 test: $(STAMP) $(PROPERDOCS_STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
+
+# Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
+# axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
+# and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
+# weekly (.github/workflows/a11y.yml).
+a11y: build
+	bash tools/system-packages.sh a11y
+	npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m tools.a11y site
+	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build

@@ -92,6 +92,7 @@ NOT_ABBREVIATIONS = {
     "CC": "part of the licence name CC BY 4.0",
     "BY": "part of the licence name CC BY 4.0",
     "II": "a Roman numeral",
+    "AA": "a level of the accessibility guidelines (WCAG), named as the guidelines name it",
 }
 
 
