@@ -1,7 +1,8 @@
 # The two commands a newcomer needs (both set everything up first):
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
-# Other targets: make build, make check, make bench.
+# Other targets: make build, make pdf, make check, make a11y, make bench, make offline,
+#   make release, make verify-site DIR=path, make properdocs.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -9,8 +10,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: every date a build writes (the sitemap's lastmod, the offline zip's
+# timestamps) comes from the last commit, not from the clock (tools/source_date.py says how
+# it is found outside git). Set SOURCE_DATE_EPOCH yourself to override it.
+ifndef SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH := $(shell $(PYTHON) tools/source_date.py)
+endif
+export SOURCE_DATE_EPOCH
+# ProperDocs, the second builder (a maintained fork of MkDocs 1.6), in its own environment.
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 
-.PHONY: install system-packages serve build offline test check bench csp lighthouse clean
+.PHONY: install system-packages serve build pdf offline test check a11y bench csp lighthouse clean \
+	properdocs build-properdocs verify-site release
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +30,20 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP) node_modules/.installed
+
+$(PROPERDOCS_STAMP): requirements-properdocs.txt
+	$(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-properdocs.txt
+	touch $(PROPERDOCS_STAMP)
+
+# The ProperDocs environment (the tests compare its build with MkDocs's).
+properdocs: $(PROPERDOCS_STAMP)
+
+# The same site built with ProperDocs instead of MkDocs, into site-properdocs/.
+build-properdocs: $(PROPERDOCS_STAMP)
+	rm -rf site-properdocs
+	$(PROPERDOCS_VENV)/bin/properdocs build --strict -f $(CONFIG) --site-dir site-properdocs
+	$(BIN)/python -m tools.verify_site site-properdocs
 
 # The iframe-worker shim for the offline build, pinned in package.json and package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -38,18 +64,34 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
 	rm -rf site && mv site.partial site
 
-# A zip of the site that works opened from disk (file://), search included.
-offline: $(STAMP) node_modules/.installed
+# The book edition: the whole site as one tagged, accessible PDF, printed by Debian's chromium,
+# in dist/pod-practice-principles-VERSION.pdf. `make pdf build` publishes it with the site (the
+# home and training pages then link to it); a plain `make build` leaves it out, and stays fast.
+pdf: $(STAMP) system-packages
+	$(BIN)/python -m tools.pdf --config $(CONFIG)
+
+# A zip of the site that works opened from disk (file://), search included, and the book.
+offline: $(STAMP) node_modules/.installed pdf
 	rm -rf site-offline
 	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
 	$(BIN)/python -m tools.offline_zip site-offline
 
 check: $(STAMP)
-	$(BIN)/python -m tools.check
+	$(BIN)/python -m tools.check --config $(strip $(CONFIG))
 
-test: $(STAMP) node_modules/.installed system-packages
+test: $(STAMP) $(PROPERDOCS_STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
+
+# Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
+# axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
+# and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
+# weekly (.github/workflows/a11y.yml).
+a11y: build
+	bash tools/system-packages.sh a11y
+	npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m tools.a11y site
+	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build
@@ -60,9 +102,33 @@ lighthouse: build system-packages
 	npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m tools.lighthouse
 
+# Check a built site folder without the hooks: no raw citation left, every citation link
+# resolves, every page that cites has its References, the References page lists every
+# entry of references.bib. Exits non-zero naming the page and the problem.
+verify-site: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make verify-site DIR=path/to/built/site"; exit 2; }
+	$(BIN)/python -m tools.verify_site $(DIR)
+
+# What a release attaches, built from this commit into dist/: the site as a zip, the
+# offline zip, the PDF edition and SHA256SUMS; both builds pass verify-site first. The
+# release workflow (.github/workflows/release.yml) runs exactly this.
+# The PDF is built first (into dist/), so that the site and the offline zip carry it and the
+# home and training pages link to it with its size and page count.
+release: $(STAMP) node_modules/.installed system-packages
+	rm -rf dist site.partial site-offline
+	$(BIN)/python -m tools.pdf --config $(CONFIG)
+	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
+	$(BIN)/python -m tools.verify_site site.partial
+	rm -rf site && mv site.partial site
+	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
+	$(BIN)/python -m tools.verify_site site-offline
+	$(BIN)/python -m tools.release site site-offline
+	$(BIN)/python -m tools.release --add-pdf
+	$(BIN)/python -m tools.release --sums
+
 bench: build
 	$(BIN)/python -m tools.budget site
 	$(BIN)/python -m tools.bench
 
 clean:
-	rm -rf site site.partial site-offline dist .pytest_cache
+	rm -rf site site.partial site-offline site-properdocs dist .pytest_cache

@@ -189,6 +189,18 @@ def sort_name(entry: Entry, key: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
+def author_names(entry: Entry) -> str:
+    """The authors' family names as running text says them: "Hendy, Tew and Carr";
+    "Mead and Filson"; "Seikkula"; four or more authors as "Seikkula et al."."""
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [" ".join(person.prelast_names + person.last_names).replace("{", "").replace("}", "") for person in people]
+    if not names:
+        return str(entry.fields.get("title", "")).replace("{", "").replace("}", "")
+    if len(names) > 3:
+        return f"{names[0]} et al."
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def plan_chunks(entries: dict[str, Entry], blocks: list[str], limit: int,
                 every_work: bool = True) -> list[tuple[list[str], list[str]]]:
     """Split the work into (works, blocks) chunks that format exactly as one run would.

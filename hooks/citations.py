@@ -38,7 +38,7 @@ import pypandoc
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -71,9 +71,13 @@ def _registry(config: MkDocsConfig) -> Any:
     return registry
 
 
-def _shown_path(config: MkDocsConfig, src_uri: str) -> str:
-    docs = os.path.relpath(config.docs_dir, os.path.dirname(config.config_file_path))
-    return posixpath.join(docs.replace(os.sep, "/"), src_uri)
+def _shown_path(config: MkDocsConfig, file: File) -> str:
+    """The page's file as its author knows it: docs/x.md, or an organisation's local/x.md."""
+    base = os.path.dirname(config.config_file_path)
+    if file.abs_src_path:
+        return os.path.relpath(file.abs_src_path, base).replace(os.sep, "/")
+    docs = os.path.relpath(config.docs_dir, base)
+    return posixpath.join(docs.replace(os.sep, "/"), file.src_uri)
 
 
 def check_keys(where: str, markdown: str, known: set[str]) -> tuple[list[CitationBlock], list[str]]:
@@ -99,7 +103,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     blocks: list[str] = []
     problems: list[str] = []
     for file in files.documentation_pages():
-        found, trouble = check_keys(_shown_path(config, file.src_uri), file.content_string, known)
+        found, trouble = check_keys(_shown_path(config, file), file.content_string, known)
         blocks.extend(block.text for block in found)
         problems.extend(trouble)
     if problems:
@@ -155,7 +159,7 @@ def _hide_non_citations(markdown: str, page: Page, config: MkDocsConfig, files: 
     try:
         return mask_at_signs(markdown, find_citations(markdown))
     except (CitationSyntaxError, ValueError) as error:
-        raise PluginError(f"{_shown_path(config, page.file.src_uri)}: {error}") from None
+        raise PluginError(f"{_shown_path(config, page.file)}: {error}") from None
 
 
 @event_priority(-50)
@@ -243,7 +247,7 @@ def unresolved(output: str) -> list[str]:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     problems = unresolved(output)
     if problems:
-        raise PluginError(f"{_shown_path(config, page.file.src_uri)}: the built page still holds unresolved "
+        raise PluginError(f"{_shown_path(config, page.file)}: the built page still holds unresolved "
                           f"citations {sorted(set(problems))[:5]}; is the bibtex plugin enabled?")
     return output
 

@@ -10,6 +10,7 @@ never breaks the build (time alone would break it); `make check` lists overdue p
 from __future__ import annotations
 
 import datetime
+import os
 import posixpath
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -44,7 +45,10 @@ def overdue(meta: dict, today: datetime.date) -> bool:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    where = posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), page.file.src_uri)
+    if page.file.abs_src_path:  # docs/x.md, or an organisation's local/x.md
+        where = os.path.relpath(page.file.abs_src_path, os.path.dirname(config.config_file_path)).replace(os.sep, "/")
+    else:
+        where = posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), page.file.src_uri)
     found = problems(page.meta, where)
     if found:
         raise PluginError("page metadata to fix:\n" + "\n".join(found))

@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
 sys.path.insert(0, str(ROOT / "hooks"))
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
+# Builds in the tests date themselves from the last commit, as `make` builds do (see
+# tools/source_date.py), so that two builds of the same files are byte-identical.
+sys.path.insert(0, str(ROOT))
+from tools.source_date import source_date_epoch  # noqa: E402
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch()))
 
 
 def mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

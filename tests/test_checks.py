@@ -131,3 +131,27 @@ def test_broken_link_is_reported_with_line_and_suggestion(project: Path) -> None
     assert links.check(project) == [
         "docs/page.md:12: the link to 'glosary.md' goes nowhere: there is no docs/glosary.md (did you mean 'glossary.md'?)"]
     assert links.check(ROOT) == []
+
+
+def test_third_principle_is_never_summarised_as_more_equal(project: Path) -> None:
+    spoil(project, "\nPeers can meet people more equally.\n\nThey build an equal relationship.\n\n"
+                   "They connect in a more equal way.\n\nThey are open to a more mutual relationship.\n\n"
+                   "Viewpoints are seen as equally valid.\n")
+    found = [f for f in language.check(project) if f.hard]
+    assert [f.line for f in found] == [12, 14, 16]
+    assert all('"a more mutual relationship"' in str(f) for f in found)
+
+
+def test_make_check_reports_glossary_declared_source_and_clutter(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "docs" / "glossary.md").write_text(
+        "# Glossary\n\nNetwork\n:   The people who matter to a person.\n\nPolyphony\n\n"
+        "Dialogism\n:   " + " ".join(["word"] * 30) + ".\n", encoding="utf-8")
+    page = project / "docs" / "page.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Page\n", "title: Page\nsource: hendy2032\n")
+                    + "Again [@hendy2023].\n", encoding="utf-8")
+    assert check.main(project) == 1
+    out = capsys.readouterr().out
+    assert "docs/glossary.md:6: 'Polyphony' has no definition" in out
+    assert "docs/glossary.md:9: please consider: the short definition of 'Dialogism' has 30 words" in out
+    assert "docs/page.md:3: front matter 'source: hendy2032' is not a key in references.bib (did you mean 'hendy2023'?)" in out
+    assert "docs/page.md:12: this paragraph cites hendy2023 twice (also on line 11)" in out

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-import textstat
 from mkdocs.utils.meta import get_data
 
 from citation_syntax import blank_code, find_citations
 from conftest import ROOT
+from tools import readability
 
 DOCS = ROOT / "docs"
 TEMPLATE = ["The principle", "In brief", "Where it comes from", "What peer practitioners said", "In practice",
@@ -33,12 +33,6 @@ def section(markdown: str, heading: str) -> str:
     return markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
 
 
-def plain(markdown: str) -> str:
-    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", markdown)
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
-    return re.sub(r"[*_`>#]", "", text)
-
-
 def normalise(text: str) -> str:
     return " ".join(text.replace("“", '"').replace("”", '"').replace("–", "-").split())
 
@@ -58,11 +52,18 @@ def test_principle_page_template_formulation_and_sources(name: str) -> None:
 
 @pytest.mark.parametrize("name", FORMULATIONS)
 def test_in_brief_is_plain_english(name: str) -> None:
-    text = plain(section(body(DOCS / "principles" / f"{name}.md"), "In brief"))
+    brief = section(body(DOCS / "principles" / f"{name}.md"), "In brief")
+    text = readability.plain(brief)
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
     assert 2 <= len(sentences) <= 4
-    grade = textstat.flesch_kincaid_grade(text)
-    assert grade <= 10, f"In brief for {name} reads at grade {grade}"
+    grade = readability.grade(brief)
+    assert grade <= readability.LIMIT == 8, f"In brief for {name} reads at grade {grade}"
+
+
+@pytest.mark.parametrize("path", readability.PAGES)
+def test_home_page_and_principles_overview_are_plain_english(path: str) -> None:
+    grade = readability.grade(body(ROOT / path))
+    assert grade <= readability.LIMIT, f"{path} reads at Flesch-Kincaid grade {grade:.1f}"
 
 
 def test_comparison_table_has_eight_cited_rows() -> None:
@@ -91,6 +92,7 @@ NOT_ABBREVIATIONS = {
     "CC": "part of the licence name CC BY 4.0",
     "BY": "part of the licence name CC BY 4.0",
     "II": "a Roman numeral",
+    "AA": "a level of the accessibility guidelines (WCAG), named as the guidelines name it",
 }
 
 
@@ -108,3 +110,17 @@ def test_nothing_guessed_is_stated() -> None:
     text = " ".join(body(page) for page in DOCS.rglob("*.md"))
     assert "12 key elements" not in text and "twelve key elements" not in text.lower()
     assert "24 hours" not in text
+
+
+def in_short_lines(path: Path) -> list[str]:
+    """The "In short" lines, however they are marked up ("In short:", "**In short:**")."""
+    return [line.strip() for line in body(path).splitlines() if re.match(r"[*_]*In short\b", line.strip())]
+
+
+def test_handout_in_short_lines_match_the_principles_overview_word_for_word() -> None:
+    overview = in_short_lines(DOCS / "principles" / "index.md")
+    handout = in_short_lines(DOCS / "principles" / "handout.md")
+    assert len(overview) == 4, overview
+    for number, (ours, theirs) in enumerate(zip(handout, overview, strict=True), 1):
+        assert ours == theirs, (f"docs/principles/handout.md: 'In short' line {number} differs from "
+                                f"docs/principles/index.md; copy it word for word:\n  {theirs}\n  not\n  {ours}")

@@ -22,6 +22,8 @@ Rows (each one function below, so rows can be added without touching the others)
                     HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py).
 Each build runs in a fresh process; each variant is measured `--repeat` times, alternating,
 and the fastest time is kept. The Lighthouse rows come from `make lighthouse`.
+The book edition (`make pdf`, tools/pdf.py) is built once and its page count, size and
+build time reported (no target: for watching the trend).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from tools import budget
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PRINCIPLE_PAGE = "principles/attunement"
-ROWS = ("real", "stress", "serve", "bytes")
+ROWS = ("real", "stress", "serve", "bytes", "book")
 
 
 @dataclass
@@ -265,6 +267,20 @@ def bytes_row(site: Path) -> Row:
                60, unit="KB")
 
 
+def book(work: Path) -> str:
+    """Build the book once into `work`; its pages, size and wall time, as one line."""
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tools.pdf", "--out", str(work / "book")],
+                            cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"the book failed:\n{result.stderr[-3000:]}")
+    pdf = next((work / "book").glob("*.pdf"))
+    return f"book (PDF)   {len(PdfReader(pdf).pages)} pages, {pdf.stat().st_size / 1e6:.1f} MB, built in {elapsed:.1f}s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="measurements per variant (the fastest counts)")
@@ -293,6 +309,8 @@ def main() -> int:
             stress.mkdir()
             show(build_rows("stress site", stress_site(stress), args.repeat,
                             work / "stress-out", 2.0, None))
+        if "book" in wanted:
+            print(book(work), flush=True)
     print("Lighthouse (performance, accessibility, best practices, SEO; five page types, twice): "
           "`make lighthouse`")
     missed = [row.what for row in rows if not row.met]

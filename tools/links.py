@@ -20,27 +20,41 @@ from citation_syntax import blank_code  # noqa: E402
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
-def check(root: Path = ROOT) -> list[str]:
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def check(root: Path = ROOT, local: tuple[str, Path] | None = None) -> list[str]:
+    """Broken links in docs/ and, with `local` (address prefix, folder), in an organisation's
+    own pages, which the site serves under that prefix beside ours."""
     docs = root / "docs"
-    files = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
-    files |= {"references.bib"}  # published by hooks/bib_check.py
+    folders = [("", docs)] + ([local] if local else [])
+    files = {posixpath.join(prefix, path.relative_to(folder).as_posix())
+             for prefix, folder in folders for path in folder.rglob("*") if path.is_file()}
+    # published by hooks/bib_check.py and hooks/reference_formats.py
+    files |= {"references.bib", "references.csl.json", "references.ris"}
     problems = []
-    for page in sorted(docs.rglob("*.md")):
-        text = blank_code(page.read_text(encoding="utf-8"))
-        source = page.relative_to(docs).as_posix()
-        for match in LINK.finditer(text):
-            target = match.group("target").split("#", 1)[0]
-            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target):
-                continue  # an anchor on the same page, or another site (checked weekly)
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-            if resolved in files:
-                continue
-            line = text.count("\n", 0, match.start()) + 1
-            close = difflib.get_close_matches(resolved, files, n=1)
-            hint = (f" (did you mean '{posixpath.relpath(close[0], posixpath.dirname(source) or '.')}'?)"
-                    if close else "")
-            problems.append(f"docs/{source}:{line}: the link to '{match.group('target')}' goes nowhere: "
-                            f"there is no docs/{resolved}{hint}")
+    for prefix, folder in folders:
+        for page in sorted(folder.rglob("*.md")):
+            text = blank_code(page.read_text(encoding="utf-8"))
+            source = posixpath.join(prefix, page.relative_to(folder).as_posix())
+            shown = _shown(page, root)
+            for match in LINK.finditer(text):
+                target = match.group("target").split("#", 1)[0]
+                if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target):
+                    continue  # an anchor on the same page, or another site (checked weekly)
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+                if resolved in files:
+                    continue
+                line = text.count("\n", 0, match.start()) + 1
+                close = difflib.get_close_matches(resolved, files, n=1)
+                hint = (f" (did you mean '{posixpath.relpath(close[0], posixpath.dirname(source) or '.')}'?)"
+                        if close else "")
+                missing = f"docs/{resolved}"
+                if local and resolved.startswith(local[0] + "/"):
+                    missing = posixpath.join(_shown(local[1], root), resolved[len(local[0]) + 1:])
+                problems.append(f"{shown}:{line}: the link to '{match.group('target')}' goes nowhere: "
+                                f"there is no {missing}{hint}")
     return problems
 
 

@@ -2,13 +2,19 @@
 # Install the Debian packages the browser tests need, if they are missing:
 #   chromium  the browser Playwright drives (Playwright never downloads one here)
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
+#   faketime  runs a build under another clock, for the reproducible-build test
+# and, with the argument "a11y" (make a11y), Java for the W3C Nu HTML checker:
+#   default-jre-headless  (skipped when a `java` is already on the PATH)
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
-packages=(chromium nginx)
+packages=(chromium nginx faketime)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+if [ "${1:-}" = a11y ] && ! command -v java >/dev/null 2>&1; then
+  missing+=(default-jre-headless)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${missing[*]}"
 as_root=()

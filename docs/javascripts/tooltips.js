@@ -4,6 +4,9 @@
 //    hover or focus can be dismissed (WCAG 2.2, success criterion 1.4.13).
 // 2. Material renders each preview as a dialog with no accessible name; name it after what
 //    it holds (axe-core rule aria-dialog-name).
+// 3. Short tooltips (glossary terms, abbreviations: role "tooltip") are moved from the end
+//    of <body> into <main>, so that what they say is inside a landmark (axe-core rule
+//    region). <main> is not positioned, so the tooltip is placed exactly as before.
 document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") {
     return;
@@ -18,6 +21,10 @@ new MutationObserver(function (changes) {
     change.addedNodes.forEach(function (node) {
       if (node.nodeType === 1 && node.matches(".md-tooltip2[role='dialog']:not([aria-label])")) {
         node.setAttribute("aria-label", "Reference");
+      }
+      var main = document.querySelector("main");
+      if (node.nodeType === 1 && main && node.matches(".md-tooltip2[role='tooltip']")) {
+        main.appendChild(node);
       }
     });
   });

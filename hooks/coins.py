@@ -1,0 +1,99 @@
+"""MkDocs hook: COinS on every reference, so reference managers can save the cited works.
+
+Runs at `on_page_context`, priority 40: after `hooks/citations.py` (priority 50) has filled
+the site-wide list, and before the page is written. Each reference in a page's References
+section (`<li id="fn:KEY">`) and on the References page (`<li id="ref-KEY">`) gets an empty
+`<span class="Z3988" title="ctx_ver=Z39.88-2004&...">`, the ContextObject (OpenURL 1.0, KEV)
+that Zotero, Mendeley and others read to offer each work for saving.
+
+Each COinS describes the work from the same CSL-JSON that `hooks/reference_formats.py`
+publishes (pandoc's reading of `references.bib`), field for field and nothing more. An
+incomplete record holds only the fields that were verified, so its COinS carries only those.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+from typing import Any
+from urllib.parse import urlencode
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
+
+sys.path.insert(0, os.path.dirname(__file__))
+import bib_check  # noqa: E402
+from reference_formats import csl_items, name_text, year  # noqa: E402
+
+_REFERENCE = re.compile(r'<li id="(?:fn:|ref-)(?P<key>[^"]+)"[^>]*>')
+JOURNAL = "info:ofi/fmt:kev:mtx:journal"
+BOOK = "info:ofi/fmt:kev:mtx:book"
+DC = "info:ofi/fmt:kev:mtx:dc"
+
+
+def context_object(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """One CSL item as the key-value pairs of an OpenURL 1.0 ContextObject."""
+    kind = item["type"]
+    title = item.get("title", "")
+    if kind == "article-journal":
+        pairs = [("rft_val_fmt", JOURNAL), ("rft.genre", "article"), ("rft.atitle", title),
+                 ("rft.jtitle", item.get("container-title", ""))]
+    elif kind == "chapter":
+        pairs = [("rft_val_fmt", BOOK), ("rft.genre", "bookitem"), ("rft.atitle", title),
+                 ("rft.btitle", item.get("container-title", ""))]
+    elif kind in ("book", "report"):
+        pairs = [("rft_val_fmt", BOOK), ("rft.genre", kind), ("rft.btitle", title)]
+    else:  # manuscript, document: Dublin Core
+        pairs = [("rft_val_fmt", DC), ("rft.title", title)]
+    names = item.get("author", [])
+    if pairs[0][1] == DC:
+        pairs += [("rft.creator", name_text(name)) for name in names]
+    elif names:
+        first = names[0]
+        if "literal" in first:  # a surname alone, such as "von Peter"
+            pairs.append(("rft.aulast", first["literal"]))
+        else:
+            pairs.append(("rft.aulast", name_text({**first, "given": ""})))
+            pairs.append(("rft.aufirst", first.get("given", "")))
+        pairs += [("rft.au", name_text(name)) for name in names[1:]]
+    pairs += [
+        ("rft.date", year(item)),
+        ("rft.volume", str(item.get("volume", ""))),
+        ("rft.issue", str(item.get("issue", ""))),
+        ("rft.pages", str(item.get("page", ""))),
+        ("rft.series", item.get("collection-title", "")),
+        ("rft.pub", item.get("publisher", "")),
+        ("rft.place", item.get("publisher-place", "")),
+        ("rft.isbn", item.get("ISBN", "")),
+    ]
+    if item.get("DOI"):
+        pairs.append(("rft_id", f"info:doi/{item['DOI']}"))
+    if item.get("URL"):
+        pairs.append(("rft_id", item["URL"]))
+    return [("ctx_ver", "Z39.88-2004")] + [(key, value) for key, value in pairs if value]
+
+
+def coins(item: dict[str, Any]) -> str:
+    query = urlencode(context_object(item))
+    return f'<span class="Z3988" title="{html.escape(query, quote=True)}"></span>'
+
+
+def add_coins(content: str, items: dict[str, dict[str, Any]]) -> str:
+    """Put a COinS just inside each reference list item whose key is a known work."""
+
+    def add(match: re.Match[str]) -> str:
+        item = items.get(html.unescape(match.group("key")))
+        return match.group(0) + coins(item) if item else match.group(0)
+
+    return _REFERENCE.sub(add, content)
+
+
+@event_priority(40)
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    if page.content and ('<li id="fn:' in page.content or '<li id="ref-' in page.content):
+        items = {item["id"]: item for item in csl_items(bib_check.bib_path(config))}
+        page.content = add_coins(page.content, items)
+    return context

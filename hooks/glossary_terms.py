@@ -1,0 +1,256 @@
+"""MkDocs hook: every glossary term explained where a reader first meets it on a page.
+
+docs/glossary.md is the only list of terms: a definition list, each term on its own line
+followed by `:   definition` lines. The first sentence (first line) of a definition is its
+short definition. From that one file, and nothing kept by hand:
+
+* `on_files`: reads the glossary and stops the build on a term with no definition, naming
+  the file and line (`make check` runs the same `problems`).
+* `on_page_markdown`, on the glossary page only: gives each term a stable id (its headword
+  as a slug, for example `#network-meeting`), so other pages can link to an entry.
+* `on_page_content`, priority -10 (after the citation hooks): on every other page, makes
+  the first use of each term a link to its entry, with the short definition as its `title`
+  (not on the term's own page, the one its entry points to with "See [...](page.md)").
+  Material's tooltips (the `content.tooltips` feature) show that title on hover and on
+  keyboard focus and tie it to the link with `aria-describedby`, so screen readers announce
+  it; docs/javascripts/tooltips.js closes it on Escape. Plurals and capitalised forms match,
+  a longer term wins over a shorter one inside it ("network meeting" over "network"), and
+  nothing is marked inside headings, quotations, code, links, abbreviations or citations.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+GLOSSARY = "glossary.md"
+CLASS = "glossary-term"
+# Elements whose text is never marked: headings, quotations, code, links, abbreviations,
+# definition terms, superscripts, and a few blocks by class (below).
+SKIP_TAGS = {"a", "abbr", "blockquote", "q", "code", "pre", "kbd", "samp", "script", "style", "sup", "sub",
+             "h1", "h2", "h3", "h4", "h5", "h6", "dt", "summary", "figcaption", "button", "svg", "label"}
+SKIP_CLASSES = {"citation", "footnote", "admonition-title", "headerlink", CLASS}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+_TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)([^>]*?)(/?)>", re.DOTALL)
+_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|&quot;.*?&quot;')
+_CITATION = re.compile(r"\s*\[[^\]]*@[^\]]*\]")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_QUOTES = "\"“”"
+_SEE = re.compile(r"\bSee \[[^\]]+\]\(([^)#\s]+\.md)\)")
+
+
+@dataclass
+class Term:
+    """One glossary entry: its headword, where it is, its id and its short definition."""
+
+    headword: str
+    line: int
+    short: str = ""
+    forms: list[str] = field(default_factory=list)
+    home: str = ""  # the page about this term ("See [Attunement](principles/attunement.md)"), not marked there
+
+    @property
+    def id(self) -> str:
+        return slugify(self.headword, "-")
+
+
+def short_definition(line: str) -> str:
+    """The first sentence of a definition as plain text: citations, links and markup removed."""
+    text = _LINK.sub(r"\1", _CITATION.sub("", line))
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(re.sub(r"\s+([.,;:!?])", r"\1", text).split())
+
+
+def forms(headword: str) -> list[str]:
+    """The ways a headword may appear in running text: "Reflecting conversation (reflecting
+    team)" gives both names; "Recognition and misrecognition" gives each of the two as well."""
+    main = re.sub(r"\s*\([^)]*\)", "", headword).strip()
+    found = [main] + [inner.strip() for inner in re.findall(r"\(([^)]*)\)", headword)]
+    if " and " in main:
+        found += [part.strip() for part in main.split(" and ")]
+    return list(dict.fromkeys(form for form in found if form))
+
+
+def parse(markdown: str, where: str = "docs/glossary.md") -> tuple[list[Term], list[str]]:
+    """The glossary's terms, and its problems as 'file:line: what to do'.
+
+    `markdown` is the whole file (front matter included, so that line numbers are right).
+    """
+    lines = markdown.split("\n")
+    body_start = 0
+    if lines and lines[0].strip() == "---":
+        body_start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    terms: list[Term] = []
+    problems: list[str] = []
+    started = False
+    for index in range(body_start, len(lines)):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if following.startswith(":"):
+            started = True
+            headword = re.sub(r"\s*\{[^}]*\}\s*$", "", line).strip()
+            short = short_definition(following[1:])
+            term = Term(headword, index + 1, short, forms(headword))
+            terms.append(term)
+            for definition in lines[index + 1:]:
+                if not definition.startswith((":", " ", "\t")) or not definition.strip():
+                    break
+                see = _SEE.search(definition)
+                term.home = see.group(1) if see else term.home
+            if not short:
+                problems.append(f"{where}:{index + 2}: '{headword}' has an empty definition: write its short "
+                                "definition, one plain sentence, after ':   '")
+        elif (started and line.strip() and not line.startswith((" ", "\t", ":", "#", "<", "*[", "{"))
+              and not line.rstrip().endswith((".", "!", "?", ":")) and not lines[index - 1].strip()):
+            problems.append(f"{where}:{index + 1}: '{line.strip()}' has no definition: on the next line, "
+                            "write ':   ' and a short definition, one plain sentence")
+    seen: dict[str, Term] = {}
+    for term in terms:
+        for form in term.forms:
+            other = seen.setdefault(form.casefold(), term)
+            if other is not term:
+                problems.append(f"{where}:{term.line}: '{form}' is already a term at line {other.line}: "
+                                "keep one entry")
+    return terms, problems
+
+
+def _pattern(form: str) -> str:
+    """A regular expression for `form`, its plural and optional quotation marks around words."""
+    words = form.replace("\u2019", "'").split()
+    pieces = []
+    for number, word in enumerate(words):
+        bare = word.strip(_QUOTES)
+        text = re.escape(bare)
+        if number == len(words) - 1 and bare[-1:].isalpha():
+            if bare.endswith("y") and not bare[-2:-1] in "aeiou":
+                text = re.escape(bare[:-1]) + "(?:y|ies)"
+            elif re.search(r"(s|x|z|ch|sh)$", bare):
+                text += "(?:es)?"
+            else:
+                text += "s?"
+        quote = "(?:[\"“”]|&quot;)?"
+        pieces.append(f"{quote}{text}{quote}" if bare != word else text)
+    return r"\s+".join(pieces)
+
+
+def matcher(terms: list[Term]) -> re.Pattern[str]:
+    """One expression for every form of every term, longest first, as whole words."""
+    named = sorted(((form, number) for number, term in enumerate(terms) for form in term.forms),
+                   key=lambda item: -len(item[0]))
+    alternatives = "|".join(f"(?P<t{number}_{index}>{_pattern(form)})" for index, (form, number) in enumerate(named))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def _term_index(match: re.Match[str]) -> int:
+    return int(next(name for name, value in match.groupdict().items() if value is not None)[1:].split("_")[0])
+
+
+def mark_terms(content: str, terms: list[Term], href: str, expression: re.Pattern[str] | None = None,
+               page: str = "") -> str:
+    """`content` (a page's HTML) with the first use of each term linked to `href#id`, except
+    the terms whose own page `page` is (its path in docs/)."""
+    expression = expression or matcher(terms)
+    done: set[int] = {number for number, term in enumerate(terms) if page and term.home == page}
+    stack: list[tuple[str, bool]] = []  # (tag, skips its text)
+    out: list[str] = []
+    position = 0
+    for token in _TOKEN.finditer(content):
+        out.append(_mark_text(content[position:token.start()], terms, href, expression, done, stack))
+        out.append(token.group(0))
+        position = token.end()
+        tag = _TAG.fullmatch(token.group(0))
+        if not tag:
+            continue
+        closing, name, attributes, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3), tag.group(4)
+        if closing:
+            while stack:
+                if stack.pop()[0] == name:
+                    break
+        elif not self_closing and name not in VOID_TAGS:
+            classes = set(" ".join(filter(None, _CLASS.search(attributes).groups())).split()) \
+                if _CLASS.search(attributes) else set()
+            stack.append((name, name in SKIP_TAGS or bool(classes & SKIP_CLASSES)))
+    out.append(_mark_text(content[position:], terms, href, expression, done, stack))
+    return "".join(out)
+
+
+def _mark_text(text: str, terms: list[Term], href: str, expression: re.Pattern[str], done: set[int],
+               stack: list[tuple[str, bool]]) -> str:
+    if not text.strip() or any(skip for _, skip in stack) or len(done) == len(terms):
+        return text
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    pieces, position = [], 0
+    for match in expression.finditer(text):
+        number = _term_index(match)
+        inside_quote = any(start < match.start() and match.end() <= end for start, end in quoted)
+        if number in done or inside_quote:
+            continue
+        done.add(number)
+        term = terms[number]
+        pieces.append(text[position:match.start()])
+        pieces.append(f'<a href="{href}#{term.id}" class="{CLASS}" title="{html.escape(term.short, quote=True)}">'
+                      f"{match.group(0)}</a>")
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# ---------------------------------------------------------------------------------------
+# The hook's events.
+
+_state: dict[str, object] = {}  # per build: the terms and their expression
+
+
+def _glossary_where(config: MkDocsConfig) -> str:
+    return posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), GLOSSARY)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _state.clear()
+    file = files.get_file_from_path(GLOSSARY)
+    if file is None:
+        return files
+    missing = [name for name in ("def_list", "attr_list") if name not in config.markdown_extensions]
+    if missing:
+        raise PluginError(f"mkdocs.yml: the glossary needs the Markdown extensions {', '.join(missing)} "
+                          "(add them under markdown_extensions)")
+    terms, problems = parse(file.content_string, _glossary_where(config))
+    if problems:
+        raise PluginError("glossary entries to fix:\n" + "\n".join(problems))
+    _state.update(terms=terms, expression=matcher(terms) if terms else None, url=file.url)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri != GLOSSARY:
+        return markdown
+    terms = {term.headword: term for term in _state.get("terms", [])}  # type: ignore[union-attr]
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines[:-1]):
+        term = terms.get(line.strip())
+        if term and lines[index + 1].startswith(":"):
+            lines[index] = f"{line.rstrip()} {{ #{term.id} }}"
+    return "\n".join(lines)
+
+
+@event_priority(-10)
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    terms = _state.get("terms")
+    if not terms or page.file.src_uri == GLOSSARY:
+        return content
+    href = get_relative_url(str(_state["url"]), page.url)
+    return mark_terms(content, terms, href, _state["expression"], page.file.src_uri)  # type: ignore[arg-type]
+

@@ -1,0 +1,147 @@
+"""MkDocs hook: publish the references as CSL-JSON and RIS beside `references.bib`.
+
+Runs at `on_files`, after `bib_check` has checked `references.bib` and added it to the site.
+Pandoc (from the pinned pypandoc-binary, the same reader that formats the site's citations)
+converts the .bib to CSL-JSON; rispy (pinned) writes RIS from that CSL-JSON. Both files are
+derived from the one .bib at every build, so the three downloads cannot disagree:
+
+* `references.csl.json`: CSL-JSON, for Zotero, Mendeley, citation.js and any CSL processor;
+* `references.ris`: RIS, for EndNote, Mendeley, Zotero and most other reference managers.
+
+`csl_items` is also what `hooks/coins.py` describes each work with. Two things pandoc writes
+are corrected, and only these: BibTeX's "and others" (which means "et al.") is left out of
+name lists instead of becoming a person called "others", and an entry of no CSL type
+(pandoc gives @misc none) is typed "document".
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+import rispy
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+sys.path.insert(0, os.path.dirname(__file__))
+import bib_check  # noqa: E402
+
+CSL_JSON_NAME = "references.csl.json"
+RIS_NAME = "references.ris"
+
+# CSL type -> RIS type (the RIS types Zotero, EndNote and Mendeley read back as the same kind).
+RIS_TYPES = {
+    "article-journal": "JOUR",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "report": "RPRT",
+    "manuscript": "UNPB",
+    "thesis": "THES",
+    "webpage": "ELEC",
+    "document": "GEN",
+}
+# CSL variable -> rispy key, for the plain text fields.
+RIS_FIELDS = {
+    "title": "title",                      # TI
+    "container-title": "secondary_title",  # T2: journal or book title
+    "collection-title": "tertiary_title",  # T3: series
+    "volume": "volume",                    # VL
+    "issue": "number",                     # IS
+    "publisher": "publisher",              # PB
+    "publisher-place": "place_published",  # CY
+    "DOI": "doi",                          # DO
+    "ISBN": "issn",                        # SN (ISBN or ISSN)
+}
+# CSL name variable -> rispy key.
+RIS_NAMES = {"author": "authors", "editor": "editors", "translator": "subsidiary_authors"}
+RIS_MAPPING = {**rispy.TAG_KEY_MAPPING, "ED": "editors"}
+RIS_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED"]
+
+
+@functools.lru_cache(maxsize=4)
+def _convert(digest: str, bib_path: str) -> str:
+    return pypandoc.convert_file(bib_path, "csljson", format="biblatex")
+
+
+def csl_items(bib_path: str | Path) -> list[dict[str, Any]]:
+    """The .bib as CSL-JSON items (pandoc's conversion, converted once per .bib content)."""
+    path = str(bib_path)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    items = json.loads(_convert(digest, path))
+    for item in items:
+        for role in ("author", "editor", "translator"):
+            if role in item:
+                item[role] = [name for name in item[role] if name != {"literal": "others"}]
+                if not item[role]:
+                    del item[role]
+        if not item.get("type"):
+            item["type"] = "document"
+    return items
+
+
+def name_text(name: dict[str, str]) -> str:
+    """A CSL name as "Family, Given" (or the literal name)."""
+    if "literal" in name:
+        return name["literal"]
+    family = " ".join(part for part in (name.get("non-dropping-particle"), name.get("family")) if part)
+    return f"{family}, {name['given']}" if name.get("given") else family
+
+
+def year(item: dict[str, Any]) -> str:
+    parts = item.get("issued", {}).get("date-parts") or [[]]
+    return str(parts[0][0]) if parts[0] else ""
+
+
+def ris_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """One CSL item as a rispy record."""
+    entry: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": item["id"]}
+    for role, key in RIS_NAMES.items():
+        if item.get(role):
+            entry[key] = [name_text(name) for name in item[role]]
+    for variable, key in RIS_FIELDS.items():
+        if item.get(variable):
+            entry[key] = str(item[variable])
+    if year(item):
+        entry["year"] = year(item)
+    if item.get("page"):
+        start, _, end = str(item["page"]).partition("-")
+        entry["start_page"] = start
+        if end:
+            entry["end_page"] = end
+    if item.get("URL"):
+        entry["urls"] = [item["URL"]]
+    if item.get("note"):
+        entry["notes"] = [item["note"]]
+    return entry
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1.", "2." counter lines, which are not RIS."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def ris_text(items: list[dict[str, Any]]) -> str:
+    return rispy.dumps([ris_entry(item) for item in items], implementation=_RisWriter,
+                       mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    path = bib_check.bib_path(config)
+    try:
+        items = csl_items(path)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise PluginError(f"{os.path.basename(path)}: pandoc could not convert it to CSL-JSON: {error}") from None
+    for name, content in ((CSL_JSON_NAME, json.dumps(items, ensure_ascii=False, indent=2) + "\n"),
+                          (RIS_NAME, ris_text(items))):
+        if files.get_file_from_path(name) is None:
+            files.append(File.generated(config, name, content=content))
+    return files

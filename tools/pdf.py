@@ -1,0 +1,524 @@
+"""The book edition: the whole site as one accessible PDF (`make pdf`).
+
+    python -m tools.pdf [--config mkdocs.yml] [--out dist/]
+
+writes dist/pod-practice-principles-VERSION.pdf (VERSION is `extra.version` of the config).
+How, in four steps, with nothing here that the site build does not also do:
+
+1. Build the site with `mkdocs build --strict` (a warning fails the book as it fails the
+   site), from the same Markdown, hooks and theme, into a temporary folder. POD_BOOK_BUILD=1
+   tells hooks/book_pdf.py not to link or publish an earlier PDF inside the book itself.
+2. Combine the built pages, in navigation order, into one HTML document (`combine`): a cover,
+   what this edition leaves out, a table of contents, then each page's article. Every id is
+   prefixed with its page's key ("principles-attunement--fn:hendy2023"), so the per-page
+   "#fn:key" citation anchors stay unique and each citation links to the reference list of
+   its own chapter; links between pages become links inside the document; links to pages
+   left out go to the website. Headings shift one level inside a part, so the outline nests.
+3. Print it twice with Debian's Chromium through Playwright, as a tagged PDF with an outline
+   (`page.pdf(tagged=True, outline=True)`). Chromium cannot fill `target-counter()`, so the
+   first print is only read (pypdf) for the page on which each chapter's named destination
+   lies; those numbers go into the table of contents and the second print is the book. The
+   numbers are checked again in the result.
+4. With pypdf: document language (/Lang en-GB), title and dates in the metadata (from
+   SOURCE_DATE_EPOCH when set, for a reproducible date), "show the title, not the file name",
+   and each bookmark titled with its heading's text (Chromium drops the space at a line wrap).
+
+Why Chromium rather than WeasyPrint or mkdocs-print-site-plugin: see README.md, "The book (PDF)".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import html as htmllib
+import io
+import os
+import posixpath
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from mkdocs.config import load_config
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "pod-practice-principles"
+CHROMIUM = "/usr/bin/chromium"
+LANG = "en-GB"
+BASE = "https://book.invalid/"  # stands in for the site root while links are resolved
+CSS = Path(__file__).with_name("book.css")
+PLACEHOLDER = "000"  # the width a page number takes in the first print
+
+# What makes no sense on paper, with what the cover's back says about it. Keys are Markdown
+# paths (a folder ends in "/"); only pages in the navigation are listed here.
+LEFT_OUT = {
+    "contributing/": "how to contribute (writing, citing and style guides for contributors)",
+    "self-hosting.md": "how to host your own copy of the site",
+}
+ALSO_LEFT_OUT = [
+    "the site's search, its 'Edit this page' and 'View source' links, and the 'Cite this page' boxes "
+    "(this edition has its own citation, on the cover)",
+    "the 'page not found' page",
+]
+
+
+class BookError(Exception):
+    """A problem that stops the book, said in one line with what to do."""
+
+
+@dataclass
+class Chapter:
+    """One page of the site in the book, or (src is None) a part heading such as "Foundations"."""
+
+    title: str
+    depth: int
+    src: str | None = None
+    url: str = ""
+    key: str = ""
+    children: list[Chapter] = field(default_factory=list)
+
+
+def page_key(src: str) -> str:
+    """'principles/attunement.md' -> 'principles-attunement'; 'index.md' -> 'home'."""
+    stem = src[:-3] if src.endswith(".md") else src
+    if stem == "index":
+        return "home"
+    if stem.endswith("/index"):
+        stem = stem[: -len("/index")]
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", stem)
+
+
+def left_out(src: str) -> bool:
+    return any(src == path or (path.endswith("/") and src.startswith(path)) for path in LEFT_OUT)
+
+
+def book_chapters(config) -> list[Chapter]:
+    """The pages of the book in navigation order, with the parts they sit in.
+
+    A page that is not in the navigation but lives in the folder of a section index page
+    (the vignettes) follows that index page, one level deeper, in title order.
+    """
+    docs = Path(config.docs_dir)
+    in_nav: set[str] = set()
+
+    def walk(items, depth: int) -> list[Chapter]:
+        chapters = []
+        for item in items:
+            if isinstance(item, str):
+                item = {None: item}
+            for title, value in item.items():
+                if isinstance(value, list):
+                    children = walk(value, depth + 1)
+                    if children:
+                        chapters.append(Chapter(title=title, depth=depth, children=children))
+                elif isinstance(value, str) and not urlsplit(value).scheme:
+                    in_nav.add(value)
+                    if not left_out(value):
+                        title = "Introduction" if value == "index.md" else title  # not "Home" in a book
+                        chapters.append(Chapter(title=title or "", depth=depth, src=value))
+        return chapters
+
+    chapters = walk(config.nav or [], 0)
+    for chapter in flatten(chapters):
+        if chapter.src and chapter.src.endswith("/index.md"):
+            folder = chapter.src[: -len("index.md")]
+            extra = sorted(p.relative_to(docs).as_posix() for p in (docs / folder).glob("*.md"))
+            chapter.children = [Chapter(title="", depth=chapter.depth + 1, src=src)
+                                for src in extra if src not in in_nav]
+    for chapter in flatten(chapters):
+        if chapter.src:
+            file = File(chapter.src, config.docs_dir, config.site_dir, config.use_directory_urls)
+            chapter.url = "" if file.url == "./" else file.url  # MkDocs writes the home page's URL as "./"
+            chapter.key = page_key(chapter.src)
+        else:
+            chapter.key = "part-" + re.sub(r"[^a-z0-9]+", "-", chapter.title.lower()).strip("-")
+    return chapters
+
+
+def flatten(chapters: list[Chapter]) -> list[Chapter]:
+    out = []
+    for chapter in chapters:
+        out.append(chapter)
+        out.extend(flatten(chapter.children))
+    return out
+
+
+def built_file(site: Path, url: str) -> Path:
+    path = site / url
+    return path / "index.html" if url == "" or url.endswith("/") else path
+
+
+# Elements of the site's pages that have no place on paper.
+DROP = [
+    ("*", "md-content__button"),     # Edit this page, View source
+    ("a", "headerlink"),             # the pilcrow after each heading
+    ("a", "footnote-backref"),       # "back to where this is cited": many arrows on paper
+    ("details", "cite-this-page"),   # the book has its own citation, on the cover
+]
+
+
+def with_class(element: etree._Element, tag: str, name: str) -> list[etree._Element]:
+    """Descendants `tag` (or "*") whose class list holds `name`."""
+    return element.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+
+
+def article(site: Path, chapter: Chapter, targets: dict[str, str], site_url: str) -> tuple[str, etree._Element]:
+    """The chapter's title and its article, with ids, links and headings made fit for the book."""
+    path = built_file(site, chapter.url)
+    if not path.is_file():
+        raise BookError(f"{chapter.src}: the site build wrote no {path.relative_to(site)}")
+    tree = lxml.html.parse(str(path))
+    found = with_class(tree.getroot(), "article", "md-content__inner")
+    if not found:
+        raise BookError(f"{path}: no <article class=\"md-content__inner\">: has the theme changed?")
+    body = found[0]
+    for tag, name in DROP:
+        for element in with_class(body, tag, name):
+            element.drop_tree()
+    h1 = body.find(".//h1")
+    if h1 is None:
+        raise BookError(f"{chapter.src}: the page has no level-one heading")
+    title = h1.text_content().strip()
+    if chapter.src == "index.md":  # the home page's heading is the book's title, already on the cover
+        for child in list(h1):
+            h1.remove(child)
+        h1.text = chapter.title
+    prefix = chapter.key + "--"
+    page_abs = urljoin(BASE, chapter.url)
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("id"):
+            element.set("id", prefix + element.get("id"))
+        if element.tag == "label" and element.get("for"):
+            element.set("for", prefix + element.get("for"))
+        for attribute in ("aria-labelledby", "aria-describedby", "aria-controls"):
+            if element.get(attribute):
+                element.set(attribute, " ".join(prefix + i for i in element.get(attribute).split()))
+        if element.tag in ("img", "source") and element.get("src"):
+            src = urljoin(page_abs, element.get("src"))
+            if src.startswith(BASE):
+                element.set("src", src[len(BASE):])
+        if element.tag == "details":
+            element.set("open", "")
+        if element.tag == "a" and element.get("href") is not None:
+            href = element.get("href")
+            if href.rstrip("/") == element.text_content().strip().rstrip("/"):
+                element.set("class", (element.get("class", "") + " book-url").strip())  # address shown once
+            element.set("href", book_href(href, page_abs, prefix, targets, site_url))
+        match = re.fullmatch(r"h([1-6])", element.tag)
+        if match and chapter.depth:
+            element.tag = f"h{min(6, int(match.group(1)) + chapter.depth)}"
+    body.set("id", chapter.key)  # the chapter's own anchor, for the contents and cross-links
+    return title, body
+
+
+def book_href(href: str, page_abs: str, prefix: str, targets: dict[str, str], site_url: str) -> str:
+    if href.startswith("#"):
+        return "#" + prefix + href[1:] if len(href) > 1 else "#" + prefix.rstrip("-")
+    absolute = urljoin(page_abs, href)
+    if not absolute.startswith(BASE):
+        return href  # another site, tel:, mailto:
+    parts = urlsplit(absolute)
+    path = parts.path[len(urlsplit(BASE).path):]
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    key = targets.get(path)
+    if key is None:  # a page left out of the book, or a file such as references.bib
+        return urljoin(site_url, path) + (f"#{parts.fragment}" if parts.fragment else "")
+    return f"#{key}--{parts.fragment}" if parts.fragment else f"#{key}"
+
+
+def source_date() -> datetime.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    return datetime.datetime.now(tz=datetime.timezone.utc).replace(microsecond=0)
+
+
+def esc(text: object) -> str:
+    return htmllib.escape(str(text))
+
+
+def crisis_support(config) -> str:
+    """The crisis-support contacts, from `extra.crisis_support`, as the site shows them."""
+    support = config.extra.get("crisis_support") or {}
+    if not support.get("contacts"):
+        raise BookError(f"{config.config_file_path}: extra.crisis_support needs contacts: the book shows them near the start")
+    items = []
+    for contact in support["contacts"]:
+        name = f"<strong>{esc(contact['name'])}</strong>"
+        if contact.get("href"):
+            name = f'<a href="{esc(contact["href"])}">{name}</a>'
+        items.append(f"<li>{name}: {esc(contact.get('text', ''))}</li>")
+    intro = f"<p>{esc(support['intro'])}</p>" if support.get("intro") else ""
+    return (f'<aside class="crisis-support" aria-labelledby="book-support-heading">'
+            f'<h2 id="book-support-heading">{esc(support.get("heading") or "If you need support now")}</h2>'
+            f"{intro}<ul>{''.join(items)}</ul></aside>")
+
+
+def front_matter(config, built: datetime.datetime) -> str:
+    version = config.extra.get("version")
+    name, author, url = config.site_name, config.site_author or "", config.site_url or ""
+    day = f"{built.day} {built:%B %Y}"
+    cite = (f"{esc(author)}. ({built.year}). <em>{esc(name)}</em> (Version {esc(version)}) [PDF]. "
+            f"{esc(url)}")
+    left = [f"<li>{esc(what)}</li>" for what in LEFT_OUT.values()] + [f"<li>{esc(w)}</li>" for w in ALSO_LEFT_OUT]
+    return f"""
+<section class="book-cover" aria-label="Cover">
+  <p class="book-cover__kind">The book edition</p>
+  <h1 class="book-cover__title" id="book-title">{esc(name)}</h1>
+  <p class="book-cover__description">{esc(config.site_description or "")}</p>
+  <dl class="book-cover__facts">
+    <dt>Version</dt><dd>{esc(version)}</dd>
+    <dt>Built</dt><dd><time datetime="{built:%Y-%m-%d}">{day}</time></dd>
+    <dt>Website</dt><dd><a class="book-url" href="{esc(url)}">{esc(url)}</a></dd>
+    <dt>Licence</dt><dd>{esc(config.copyright or "")}</dd>
+  </dl>
+  <p class="book-cover__cite"><strong>How to cite this edition:</strong> {cite}</p>
+</section>
+<section class="book-about" aria-label="About this edition">
+  <h2 class="book-about__title" id="about-this-edition">About this edition</h2>
+  <p>This is the whole website on paper, from the same pages and the same references, as it stood on {day}.
+  The website may have changed since: its address is on the cover.
+  Each chapter ends with the references it cites; the full list of references is at the end.
+  Scenes in the vignettes are composite, fictional illustrations.</p>
+  <p>Left out, because they make no sense on paper:</p>
+  <ul>{''.join(left)}</ul>
+  {crisis_support(config)}
+</section>
+"""
+
+
+def contents(chapters: list[Chapter], pages: dict[str, int] | None) -> str:
+    def items(chapters: list[Chapter]) -> str:
+        out = []
+        for chapter in chapters:
+            number = str(pages[chapter.key]) if pages else PLACEHOLDER
+            out.append(f'<li class="toc-depth-{chapter.depth}"><a href="#{chapter.key}">'
+                       f'<span class="toc-title">{esc(chapter.title)}</span>'
+                       f'<span class="toc-leader" aria-hidden="true"></span>'
+                       f'<span class="toc-page"><span class="visually-hidden">page </span>{number}</span></a>')
+            if chapter.children:
+                out.append(f"<ol>{items(chapter.children)}</ol>")
+            out.append("</li>")
+        return "".join(out)
+
+    return (f'<nav class="book-contents" aria-labelledby="contents"><h1 id="contents">Contents</h1>'
+            f"<ol>{items(chapters)}</ol></nav>")
+
+
+def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] | None, built: datetime.datetime) -> str:
+    """The whole book as one HTML document, to be saved in the root of the built site."""
+    targets = {}
+    for chapter in flatten(chapters):
+        if chapter.src:
+            targets[chapter.url] = chapter.key
+            if chapter.url == "" or chapter.url.endswith("/"):
+                targets[chapter.url + "index.html"] = chapter.key
+    site_url = config.site_url or ""
+    bodies = []
+
+    def render(chapters: list[Chapter]) -> None:
+        for chapter in chapters:
+            if chapter.src is None:
+                level = min(6, chapter.depth + 1)
+                bodies.append(f'<section class="book-part"><h{level} id="{chapter.key}" class="book-part__title">'
+                              f"{esc(chapter.title)}</h{level}></section>")
+            else:
+                title, body = article(site, chapter, targets, site_url)
+                if chapter.src != "index.md":
+                    chapter.title = title  # the page's own heading, as in the outline
+                body.tag = "section"
+                body.set("class", "book-chapter md-typeset")
+                body.set("aria-labelledby", chapter.key)
+                bodies.append(lxml.html.tostring(body, encoding="unicode"))
+            render(chapter.children)
+
+    render(chapters)
+    stylesheets = sorted(p.relative_to(site).as_posix() for p in (site / "assets" / "stylesheets").glob("*.min.css"))
+    stylesheets += [css for css in config.extra_css]
+    links = "".join(f'<link rel="stylesheet" href="{esc(href)}">' for href in stylesheets)
+    title = f"{config.site_name} (version {config.extra.get('version')})"
+    return f"""<!doctype html>
+<html lang="{LANG}"><head><meta charset="utf-8"><title>{esc(title)}</title>
+{links}<style>{CSS.read_text(encoding="utf-8")}</style></head>
+<body dir="ltr" data-md-color-scheme="default"><main class="md-typeset book">
+{front_matter(config, built)}
+{contents(chapters, pages)}
+{''.join(bodies)}
+</main></body></html>
+"""
+
+
+def footer(config) -> str:
+    return ('<div style="font: 8pt system-ui, sans-serif; color: #555; width: 100%; margin: 0 15mm; '
+            'display: flex; justify-content: space-between">'
+            f'<span>{esc(config.site_name)}, version {esc(config.extra.get("version"))}</span>'
+            '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+def print_pdf(browser, html_file: Path, config) -> bytes:
+    page = browser.new_page()
+    try:
+        page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())  # nothing leaves this machine
+        page.goto(html_file.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        return page.pdf(format="A4", print_background=True, tagged=True, outline=True,
+                        display_header_footer=True, header_template="<span></span>", footer_template=footer(config),
+                        margin={"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"})
+    finally:
+        page.close()
+
+
+def destination_pages(pdf: bytes, keys: list[str]) -> dict[str, int]:
+    """1-based page of each chapter's named destination."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    dests = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    pages = {}
+    for key in keys:
+        if key not in dests:
+            raise BookError(f"the printed book has no destination for chapter '{key}': nothing links to it?")
+        pages[key] = reader.get_destination_page_number(dests[key]) + 1
+    return pages
+
+
+def headings(html: str) -> list[str]:
+    """The text of every heading of the combined document, in order, as the outline lists them."""
+    root = lxml.html.fromstring(html)
+    return [" ".join(h.text_content().split()) for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6|//*[@role='heading']")]
+
+
+def retitle_outline(writer, titles: list[str]) -> None:
+    """Chromium drops the space where a heading wraps ("Open Dialoguepractice") in bookmark
+    titles; give each bookmark its heading's text (the outline holds every heading, in order)."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    items = []
+
+    def walk(node) -> None:
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            walk(node.get("/First"))
+            node = node.get("/Next")
+
+    outlines = writer._root_object.get("/Outlines")
+    walk(outlines.get_object().get("/First") if outlines is not None else None)
+    if len(items) != len(titles):
+        raise BookError(f"the printed outline has {len(items)} bookmarks for {len(titles)} headings: "
+                        "has Chromium changed how it builds the outline?")
+    for item, title in zip(items, titles):
+        item[NameObject("/Title")] = TextStringObject(title)
+
+
+def finish(pdf: bytes, config, built: datetime.datetime, titles: list[str]) -> bytes:
+    """Language, title, dates and display of the title, and the bookmarks' titles, with pypdf."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    retitle_outline(writer, titles)
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(LANG)
+    prefs = root.get("/ViewerPreferences")
+    prefs = prefs.get_object() if prefs is not None else DictionaryObject()
+    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = prefs
+    stamp = built.strftime("D:%Y%m%d%H%M%S+00'00'")
+    writer.add_metadata({
+        "/Title": config.site_name,
+        "/Author": config.site_author or "",
+        "/Subject": (config.site_description or "").strip(),
+        "/Keywords": f"version {config.extra.get('version')}",
+        "/Creator": "make pdf (MkDocs, Chromium)",
+        "/CreationDate": stamp,
+        "/ModDate": stamp,
+    })
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def build_site(config_file: Path, site: Path) -> None:
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    env = dict(os.environ, POD_BOOK_BUILD="1", NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([str(mkdocs), "build", "--strict", "-f", str(config_file), "--site-dir", str(site)],
+                            capture_output=True, text=True, env=env, cwd=config_file.parent)
+    if result.returncode != 0:
+        raise BookError(f"the site build for the book failed (mkdocs build --strict -f {config_file.name}):\n"
+                        + result.stderr[-4000:])
+
+
+def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None, draft: bool = False) -> Path:
+    """Build the book; a draft is printed once, its contents without page numbers."""
+    from playwright.sync_api import sync_playwright
+
+    built = source_date()
+    with tempfile.TemporaryDirectory(prefix="pod-book-") as tmp:
+        site = Path(tmp) / "site"
+        build_site(config_file, site)
+        config = load_config(str(config_file), site_dir=str(site))
+        chapters = book_chapters(config)
+        keys = [c.key for c in flatten(chapters)]
+        html_file = site / "book.html"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                html_file.write_text(combine(config, site, chapters, None, built), encoding="utf-8")
+                pdf = print_pdf(browser, html_file, config)
+                pages = destination_pages(pdf, keys)
+                if not draft:
+                    for _ in range(3):  # numbers stay put unless the contents reflow; check and repeat
+                        html_file.write_text(combine(config, site, chapters, pages, built), encoding="utf-8")
+                        pdf = print_pdf(browser, html_file, config)
+                        again = destination_pages(pdf, keys)
+                        if again == pages:
+                            break
+                        pages = again
+                    else:
+                        raise BookError("the table of contents' page numbers do not settle after three prints")
+            finally:
+                browser.close()
+        if keep_html:
+            keep_html.write_text(html_file.read_text(encoding="utf-8"), encoding="utf-8")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / f"{NAME}-{config.extra.get('version')}.pdf"
+        target.write_bytes(finish(pdf, config, built, headings(html_file.read_text(encoding="utf-8"))))
+        return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml or an organisation's override file")
+    parser.add_argument("--out", default=str(ROOT / "dist"), help="folder for the PDF")
+    parser.add_argument("--keep-html", help="also save the combined HTML here (to inspect it)")
+    parser.add_argument("--draft", action="store_true", help="print once, with no page numbers in the contents (faster)")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    try:
+        target = make_book(Path(args.config).resolve(), Path(args.out), Path(args.keep_html) if args.keep_html else None,
+                            args.draft)
+    except BookError as error:
+        print(f"make pdf: {error}", file=sys.stderr)
+        return 1
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(target).pages)
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"wrote {shown}: {pages} pages, {target.stat().st_size / 1e6:.1f} MB, "
+          f"in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
