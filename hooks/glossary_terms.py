@@ -39,7 +39,8 @@ CLASS = "glossary-term"
 # definition terms, superscripts, and a few blocks by class (below).
 SKIP_TAGS = {"a", "abbr", "blockquote", "q", "code", "pre", "kbd", "samp", "script", "style", "sup", "sub",
              "h1", "h2", "h3", "h4", "h5", "h6", "dt", "summary", "figcaption", "button", "svg", "label"}
-SKIP_CLASSES = {"citation", "footnote", "admonition-title", "headerlink", CLASS}
+# A vignette's content note (hooks/vignettes.py) stays plain text: a safety notice, read first.
+SKIP_CLASSES = {"citation", "footnote", "admonition-title", "headerlink", "content-note", CLASS}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)

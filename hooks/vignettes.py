@@ -135,7 +135,7 @@ def vignette_markdown(markdown: str, page: Page, known: dict[str, str]) -> str:
     about = _link("about.md", page)
     head = FICTION_LABEL.format(about=about)
     if vignette.content_note:
-        head += f'\n!!! warning "Content note"\n\n    {vignette.content_note}\n    Support contacts are at the end of this page.\n'
+        head += f'\n!!! warning content-note "Content note"\n\n    {vignette.content_note}\n    Support contacts are at the end of this page.\n'
     lines = markdown.splitlines()
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
     links = "\n".join(f"- [{_titles[name]}]({_link(known[name], page)})" for name in vignette.principles)

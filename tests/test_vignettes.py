@@ -66,6 +66,8 @@ def test_built_vignette_is_labelled_and_links_its_principles(built_site: Path, p
     assert "Samaritans" in page and "116 123" in page
     if meta(path).get("content_note"):
         assert "Content note" in page and meta(path)["content_note"] in page
+        # A safety notice stays plain text: no glossary links or tooltips inside it.
+        assert "glossary-term" not in page.split("content-note", 1)[1].split("</div>", 1)[0]
 
 
 def test_principle_pages_list_exactly_their_vignettes(built_site: Path) -> None:
