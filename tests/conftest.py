@@ -67,6 +67,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="session")
+def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as an organisation builds it from examples/organisation.yml (copied beside
+    mkdocs.yml, as the README says), with its own name, contacts and pages; built once."""
+    config = ROOT / "organisation-test-build.yml"
+    shutil.copy(ROOT / "examples" / "organisation.yml", config)
+    out = tmp_path_factory.mktemp("organisation") / "site"
+    try:
+        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
+    finally:
+        config.unlink()
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -23,8 +23,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -39,19 +37,6 @@ OUR_URL = "https://pod-principles.github.io/pod-practice-principles/"
 OUR_NAME = "Peer-supported Open Dialogue practice principles"
 SECTION = "Our service"
 LOCAL_PAGES = ["local/our-team/", "local/training-dates/"]
-
-
-@pytest.fixture(scope="module")
-def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    config = ROOT / "organisation-local-pages-test.yml"  # beside mkdocs.yml, as the README says
-    shutil.copy(ROOT / "examples" / "organisation.yml", config)
-    out = tmp_path_factory.mktemp("organisation-local") / "site"
-    try:
-        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
-    finally:
-        config.unlink()
-    assert result.returncode == 0, result.stderr
-    yield out
 
 
 def _element_end(text: str, start: int, tag: str) -> int:

@@ -4,26 +4,11 @@ everywhere, without touching the content."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, mkdocs
-
-
-@pytest.fixture(scope="module")
-def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    config = ROOT / "organisation-test-build.yml"  # beside mkdocs.yml, as the README says
-    shutil.copy(ROOT / "examples" / "organisation.yml", config)
-    out = tmp_path_factory.mktemp("organisation") / "site"
-    try:
-        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
-    finally:
-        config.unlink()
-    assert result.returncode == 0, result.stderr
-    yield out
+from conftest import ROOT
 
 
 def test_contacts_replace_the_defaults_on_home_and_every_vignette(organisation_site: Path) -> None:
