@@ -58,9 +58,15 @@ def test_term_tooltip_with_the_keyboard_alone(browser: Browser, site_url: str) -
     page.wait_for_timeout(400)
     assert page.locator(ACTIVE).count() == 0 or not page.locator(ACTIVE).is_visible()
     assert page.evaluate("document.activeElement.classList.contains('glossary-term')")  # focus stays put
-    page.keyboard.press("Tab")  # moving on and back shows it again
+    # Moving on and back shows it again. Wait for each move to land before the next, so a
+    # slow machine cannot merge the two focus changes into one.
+    term = page.evaluate_handle("document.activeElement")
+    page.keyboard.press("Tab")
+    page.wait_for_function("t => document.activeElement !== t", arg=term, timeout=10000)
+    page.wait_for_timeout(300)
     page.keyboard.press("Shift+Tab")
-    page.locator(ACTIVE).wait_for(timeout=5000)
+    page.wait_for_function("t => document.activeElement === t", arg=term, timeout=10000)
+    page.locator(ACTIVE).wait_for(timeout=10000)
     page.context.close()
 
 
