@@ -64,8 +64,13 @@ def make_zip(site: Path, out_dir: Path = ROOT / "dist", kind: str = "offline", f
     return target
 
 
+def book_name() -> str:
+    """The book's file name, as hooks/book_pdf.py names it from the same `extra.version`."""
+    return f"{NAME}-{version()}.pdf"
+
+
 if __name__ == "__main__":
-    book = f"{NAME}-{version()}.pdf"
+    book = book_name()
     if not (Path(sys.argv[1]) / book).is_file():
         sys.exit(f"{sys.argv[1]} has no {book}: run `make pdf` before building the offline site (make offline does)")
     target = make_zip(Path(sys.argv[1]))

@@ -49,7 +49,8 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "pod-practice-principles"
+sys.path.insert(0, str(ROOT / "hooks"))
+from book_pdf import pdf_name  # noqa: E402  (the one place the book's file name is made)
 CHROMIUM = "/usr/bin/chromium"
 LANG = "en-GB"
 BASE = "https://book.invalid/"  # stands in for the site root while links are resolved
@@ -492,7 +493,7 @@ def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None, d
         if keep_html:
             keep_html.write_text(html_file.read_text(encoding="utf-8"), encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / f"{NAME}-{config.extra.get('version')}.pdf"
+        target = out_dir / pdf_name(config)
         target.write_bytes(finish(pdf, config, built, headings(html_file.read_text(encoding="utf-8"))))
         return target
 

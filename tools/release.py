@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tools.offline_zip import NAME, ROOT, make_zip, version
+from tools.offline_zip import NAME, ROOT, book_name, make_zip, version
 
 DIST = ROOT / "dist"
 SUMS = "SHA256SUMS"
@@ -34,7 +34,7 @@ def zip_builds(site: Path, offline: Path, dist: Path = DIST) -> list[Path]:
 
 
 def add_pdf(path: Path | None, dist: Path = DIST) -> Path:
-    target = dist / f"{NAME}-{version()}.pdf"
+    target = dist / book_name()
     if path is None:
         found = [p for p in sorted(dist.glob("*.pdf")) if p != target]
         if target.is_file() and not found:
