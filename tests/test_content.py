@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from mkdocs.utils.meta import get_data
 
 from citation_syntax import blank_code, find_citations
 from conftest import ROOT
 from tools import readability
+from tools.readability import body
 
 DOCS = ROOT / "docs"
 TEMPLATE = ["The principle", "In brief", "Where it comes from", "What peer practitioners said", "In practice",
@@ -23,10 +23,6 @@ FORMULATIONS = {
     "connection-and-mutuality": "Drawing upon their personal experience, peer practitioners can connect with a person and members of their network by being open to a more mutual relationship in which they can share how they themselves are moved by the emotions and experiences that are expressed. In doing so, they can show how there is no need to be afraid of intense emotions, and thereby keep the focus on connecting and being with people in their experience, rather than reaching for solutions. This may help to build a supportive “between” space in which people can find their own ways of moving forward.",
     "self-disclosure": "The title of peer practitioner already constitutes a level of self-disclosure, indicating that a person has their own experience of mental health difficulties alongside wider life experience. In network meetings, peer practitioners should use their discernment and intuition to assess whether self-disclosure would or would not be helpful in supporting or bringing out other voices in the room – and should only do this when they feel it is safe and helpful in doing so.",
 }
-
-
-def body(path: Path) -> str:
-    return get_data(path.read_text(encoding="utf-8"))[0]
 
 
 def section(markdown: str, heading: str) -> str:
