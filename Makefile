@@ -40,12 +40,13 @@ $(PROPERDOCS_STAMP): requirements-properdocs.txt
 properdocs: $(PROPERDOCS_STAMP)
 
 # The same site built with ProperDocs instead of MkDocs, into site-properdocs/.
-build-properdocs: $(PROPERDOCS_STAMP)
+build-properdocs: $(PROPERDOCS_STAMP) node_modules/.installed
 	rm -rf site-properdocs
 	$(PROPERDOCS_VENV)/bin/properdocs build --strict -f $(CONFIG) --site-dir site-properdocs
 	$(BIN)/python -m tools.verify_site site-properdocs
 
-# The iframe-worker shim for the offline build, pinned in package.json and package-lock.json.
+# Node packages, pinned in package.json and package-lock.json: PurgeCSS (every build prunes the
+# CSS with it, hooks/prune_css.py) and the iframe-worker shim for the offline build.
 node_modules/.installed: package.json package-lock.json
 	npm ci --omit=dev --silent --no-audit --no-fund
 	touch $@
@@ -59,7 +60,7 @@ serve: $(STAMP)
 
 # Never add -q here: "mkdocs build --strict -q" hides warnings from the strict count.
 # The site is built aside and moved into site/ only when the build succeeds.
-build: $(STAMP)
+build: $(STAMP) node_modules/.installed
 	rm -rf site.partial
 	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
 	rm -rf site && mv site.partial site
@@ -67,7 +68,7 @@ build: $(STAMP)
 # The book edition: the whole site as one tagged, accessible PDF, printed by Debian's chromium,
 # in dist/pod-practice-principles-VERSION.pdf. `make pdf build` publishes it with the site (the
 # home and training pages then link to it); a plain `make build` leaves it out, and stays fast.
-pdf: $(STAMP) system-packages
+pdf: $(STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.pdf --config $(CONFIG)
 
 # A zip of the site that works opened from disk (file://), search included, and the book.

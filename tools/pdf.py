@@ -344,8 +344,9 @@ def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] |
             render(chapter.children)
 
     render(chapters)
-    stylesheets = sorted(p.relative_to(site).as_posix() for p in (site / "assets" / "stylesheets").glob("*.min.css"))
-    stylesheets += [css for css in config.extra_css]
+    # The stylesheets the home page links (Material's and extra_css, or the one pruned file
+    # hooks/prune_css.py makes of them), so the book is styled exactly as the site.
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', (site / "index.html").read_text(encoding="utf-8"))
     links = "".join(f'<link rel="stylesheet" href="{esc(href)}">' for href in stylesheets)
     title = f"{config.site_name} (version {config.extra.get('version')})"
     return f"""<!doctype html>

@@ -1,0 +1,211 @@
+"""Nothing lost by pruning the CSS (hooks/prune_css.py): the real site built with the hook
+and without it, looked at in Chromium side by side, must give the same pixels.
+
+Compared: every page at phone width (light); the five page types at desktop width in light
+and dark, and as printed; and what scripts add as a reader uses the page: search results,
+a citation preview, a glossary tooltip, the open navigation drawer on a phone, the back-to-top
+button, and the highlight left by following a search result.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from conftest import ROOT, mkdocs, serve, site_pages
+
+TYPES = ["", "principles/attunement/", "vignettes/the-unspoken-fear/", "references/", "glossary/"]
+
+
+@pytest.fixture(scope="module")
+def unpruned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built with every hook but prune_css.py (three stylesheets, unpruned)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = re.search(r"^hooks:\n((?:  - .*\n)+)", text, re.M)
+    assert hooks and "hooks/prune_css.py" in hooks.group(1)
+    kept = [line for line in hooks.group(1).splitlines() if "prune_css" not in line]
+    config = ROOT / "unpruned-test-build.yml"
+    config.write_text("INHERIT: mkdocs.yml\nhooks:\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("unpruned") / "site"
+    try:
+        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
+    finally:
+        config.unlink()
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def both(built_site: Path, unpruned_site: Path) -> Iterator[dict[str, str]]:
+    servers = {name: serve(folder) for name, folder in (("pruned", built_site), ("unpruned", unpruned_site))}
+    yield {name: url for name, (_, url) in servers.items()}
+    for server, _ in servers.values():
+        server.shutdown()
+
+
+def test_the_two_builds_differ_only_in_their_stylesheets(built_site: Path, unpruned_site: Path) -> None:
+    pruned = re.findall(r'<link rel="stylesheet" href="([^"]+)">', (built_site / "index.html").read_text("utf-8"))
+    full = re.findall(r'<link rel="stylesheet" href="([^"]+)">', (unpruned_site / "index.html").read_text("utf-8"))
+    assert len(pruned) == 1 and len(full) == 3, (pruned, full)
+    assert (built_site / pruned[0]).stat().st_size < sum((unpruned_site / href).stat().st_size for href in full) * 0.8
+
+
+def shot(browser: Browser, url: str, *, width: int = 390, scheme: str = "light", media: str = "screen",
+         act: Callable[[Page], None] | None = None) -> bytes:
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(url, wait_until="load")
+    settle(page)
+    if act:
+        act(page)
+        page.wait_for_timeout(400)
+        settle(page)
+    if act is None:  # the whole page: the window made as tall as the page, then let settle
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(height, 16000)})
+        page.wait_for_timeout(300)  # Material's colour transitions take 0.25 s
+        settle(page)
+    image = page.screenshot(animations="disabled", caret="hide")
+    context.close()
+    return image
+
+
+def settle(page: Page) -> None:
+    """Let Material's scripts finish what they do after load (table wrappers, the table of
+    contents following the scroll position): fonts ready, then two animation frames."""
+    page.evaluate("() => document.fonts.ready.then(() => new Promise((done) => "
+                  "requestAnimationFrame(() => requestAnimationFrame(done))))")
+    page.wait_for_timeout(100)
+
+
+# Two images compared pixel by pixel in the browser: how many pixels differ, and by how much
+# at most in any colour channel (0 to 255).
+_DIFFERENCE = """async ([a, b]) => {
+  const load = (src) => new Promise((done) => { const image = new Image(); image.onload = () => done(image); image.src = src; });
+  const pixels = (image) => { const canvas = document.createElement("canvas");
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext("2d"); context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data; };
+  const [x, y] = await Promise.all([load(a), load(b)]);
+  if (x.width !== y.width || x.height !== y.height) return [x.width * x.height, 255];
+  const p = pixels(x), q = pixels(y); let count = 0, most = 0;
+  for (let i = 0; i < p.length; i += 4) {
+    const d = Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2]), Math.abs(p[i + 3] - q[i + 3]));
+    if (d) { count++; most = Math.max(most, d); } }
+  return [count, most];
+}"""
+# Drawn from two stylesheets, the same page may round a few anti-aliased edge pixels apart
+# (9 pixels of a vignette's note box, up to 10 levels, with every computed style of every
+# element identical); a lost rule changes colours, sizes or places of far more than that:
+# the lost focus colour of a citation changed 248 pixels by up to 124 levels, a lost
+# placeholder colour 300 pixels by up to 53.
+MOST_PIXELS, MOST_LEVELS = 50, 40
+
+
+def difference(browser: Browser, a: bytes, b: bytes) -> tuple[int, int]:
+    """(pixels that differ, largest difference in a channel) between two PNG screenshots."""
+    if a == b:
+        return 0, 0
+    page = browser.new_page()
+    url = lambda image: "data:image/png;base64," + base64.b64encode(image).decode("ascii")  # noqa: E731
+    count, most = page.evaluate(_DIFFERENCE, [url(a), url(b)])
+    page.close()
+    return count, most
+
+
+def compare(browser: Browser, both: dict[str, str], cases: list[tuple[str, str, dict]], tmp_path: Path) -> None:
+    """Each case looked at in both builds. They differ if more than MOST_PIXELS pixels, or any
+    pixel by more than MOST_LEVELS, differ in three tries (a page caught mid-script on a busy
+    machine differs once, a lost rule every time)."""
+    differ = []
+    for name, path, options in cases:
+        for _ in range(3):
+            images = {build: shot(browser, url + path, **options) for build, url in both.items()}
+            count, most = difference(browser, images["pruned"], images["unpruned"])
+            if count <= MOST_PIXELS and most <= MOST_LEVELS:
+                break
+        else:
+            for build, image in images.items():
+                (tmp_path / f"{name}-{build}.png").write_bytes(image)
+            differ.append(f"{name} ({count} pixels, up to {most} levels apart)")
+    assert not differ, f"pruned CSS renders differently in {differ}; screenshots in {tmp_path}"
+
+
+def test_every_page_looks_the_same_on_a_phone(browser: Browser, both: dict[str, str], built_site: Path,
+                                               tmp_path: Path) -> None:
+    pages = site_pages(built_site)
+    assert len(pages) >= 30
+    compare(browser, both, [(path.strip("/").replace("/", "_") or "home", path, {}) for path in pages], tmp_path)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_types_look_the_same_on_a_desktop(browser: Browser, both: dict[str, str], scheme: str,
+                                               tmp_path: Path) -> None:
+    compare(browser, both, [(f"{scheme}-{path.strip('/').replace('/', '_') or 'home'}", path,
+                             {"width": 1280, "scheme": scheme}) for path in TYPES], tmp_path)
+
+
+def test_page_types_print_the_same(browser: Browser, both: dict[str, str], tmp_path: Path) -> None:
+    compare(browser, both, [(f"print-{path.strip('/').replace('/', '_') or 'home'}", path,
+                             {"width": 800, "media": "print"}) for path in TYPES + ["principles/handout/"]], tmp_path)
+
+
+def _search(page: Page) -> None:
+    page.keyboard.press("/")
+    page.keyboard.type("attunement")
+    page.wait_for_selector(".md-search-result__item")
+
+
+def _citation_preview(page: Page) -> None:
+    page.locator("article a.footnote-ref").first.focus()
+    page.wait_for_selector(".md-tooltip2--active")
+
+
+def _glossary_tooltip(page: Page) -> None:
+    page.locator("article a.glossary-term").first.focus()
+    page.wait_for_selector(".md-tooltip2--active, .md-tooltip--active")
+
+
+def _drawer(page: Page) -> None:
+    page.locator("label.md-header__button[for='__drawer']").click()
+
+
+def _back_to_top(page: Page) -> None:
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -200)
+    page.wait_for_selector(".md-top:not([hidden])")
+
+
+STATES = {
+    "search-results": ("", _search, 1280),
+    "search-results-phone": ("", _search, 390),
+    "citation-preview": ("principles/attunement/", _citation_preview, 1280),
+    "glossary-tooltip": ("principles/attunement/", _glossary_tooltip, 1280),
+    "drawer-open": ("principles/attunement/", _drawer, 390),
+    "back-to-top": ("principles/attunement/", _back_to_top, 1280),
+    "search-highlight": ("principles/attunement/?h=attunement", None, 1280),
+}
+
+
+@pytest.mark.parametrize("state", sorted(STATES))
+def test_what_scripts_add_looks_the_same(browser: Browser, both: dict[str, str], state: str, tmp_path: Path) -> None:
+    path, act, width = STATES[state]
+    compare(browser, both, [(state, path, {"width": width, "act": act})], tmp_path)
+
+
+def test_the_comparison_can_fail(browser: Browser, both: dict[str, str]) -> None:
+    """Controls: a page's two palettes differ far beyond the tolerance; the same page twice
+    does not differ at all."""
+    light = shot(browser, both["pruned"] + "principles/attunement/", width=1280)
+    dark = shot(browser, both["pruned"] + "principles/attunement/", width=1280, scheme="dark")
+    assert difference(browser, light, dark)[1] > 100
+    again = shot(browser, both["pruned"] + "principles/attunement/", width=1280)
+    assert difference(browser, light, again) == (0, 0)
