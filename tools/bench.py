@@ -86,11 +86,14 @@ HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} 
 
 
 def without_citations(config_file: Path) -> Path:
-    """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks."""
+    """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks
+    (bib_check, citations, and page_source, whose note is a citation)."""
     with config_file.open("rb") as source:
         config = yaml_load(source)  # MkDocs' own loader: !ENV and INHERIT resolved as a build would
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "bibtex" in p)]
-    config["hooks"] = [h for h in config.get("hooks", []) if Path(h).name not in {"bib_check.py", "citations.py"}]
+    # page_source.py writes its note as a citation and needs the bibliography plugin too.
+    config["hooks"] = [h for h in config.get("hooks", [])
+                       if Path(h).name not in {"bib_check.py", "citations.py", "page_source.py"}]
     # Without the hooks, references.bib is not published and pages have no References
     # section, so links to either cannot resolve.
     config.setdefault("validation", {}).update(not_found="info", anchors="info")
