@@ -8,14 +8,27 @@ When it runs, and what it does:
   Then it formats all the site's citations in ONE pandoc run and pre-fills mkdocs-bibtex's
   registry with the results, so mkdocs-bibtex starts no pandoc process per page. The
   registry lives as long as `references.bib` is unchanged, so `mkdocs serve` rebuilds reuse it.
+* `on_config`: adds this module's small Python-Markdown extension (`CitationExtension`) after
+  the site's extensions (it reads the footnotes extension's settings).
 * `on_page_markdown`, priority 50 (before mkdocs-bibtex): hides every "@" that is not a
-  citation (code, e-mail addresses), so mkdocs-bibtex leaves them exactly as written.
-* `on_page_markdown`, priority -50 (after mkdocs-bibtex): puts the "@" back, and gathers the
-  footnotes mkdocs-bibtex wrote into a "References" section in APA (alphabetical) order,
-  with a note on each incomplete record.
-* `on_page_content`: makes each author-date citation the link to its reference (Material
-  shows the reference on hover and on keyboard focus) in place of a separate footnote
-  number, and records which page sections cite which work.
+  citation (code, e-mail addresses), so mkdocs-bibtex leaves them exactly as written, and
+  replaces each citation by a placeholder word (``zqcite7zq``) standing for its formatted
+  author-date HTML and the footnote markers mkdocs-bibtex would have written after it.
+* `on_page_markdown`, priority -50 (after mkdocs-bibtex): puts the "@" back, and ends the page
+  with a "References" heading and one placeholder paragraph (``zqrefs3zq``) for the page's
+  works in APA (alphabetical) order, with a note on each incomplete record. Each reference is
+  rendered to HTML by Python-Markdown once per build (and help link), not once per page.
+* Inside Python-Markdown (`CitationExtension`): an inline pattern (priority 176, just ahead of
+  the footnote markers' 175) puts each citation's HTML in place of its word, its author-date
+  links carrying the ids the footnote markers had (fnref:key, fnref2:key, in Python-Markdown's
+  order); a tree processor (priority 17, after the inline patterns, before attr_list and abbr)
+  puts the footnotes extension's list (``<div class="footnote">``, ``fn:key`` ids, back-links
+  titled by its BACKLINK_TITLE) in place of the References paragraph. Python-Markdown thus
+  never parses a footnote marker or definition, and the HTML is the same as when it did.
+* `on_page_content` (priority 0, before hooks/glossary_terms.py at -10 and hooks/coins.py's
+  `on_page_context` see the HTML): a placeholder Markdown did not reach (in code, or in raw HTML) becomes what
+  mkdocs-bibtex would have written there; tells MkDocs' anchor check about the ids in the
+  citations; records which page sections cite which work.
 * `on_page_context`, priority 50 (before search indexes the page): fills the site-wide
   list on the page holding ``<!-- references:all -->``, with "Cited on" links.
 """
