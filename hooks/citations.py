@@ -31,6 +31,10 @@ When it runs, and what it does:
   citations; records which page sections cite which work.
 * `on_page_context`, priority 50 (before search indexes the page): fills the site-wide
   list on the page holding ``<!-- references:all -->``, with "Cited on" links.
+* `on_page_context`, priorities 10 and -10 (around the search plugin, at 0, and after
+  hooks/coins.py, at 40): sets each page's reference list aside while search reads the page
+  (the section is `data-search-exclude`: left out of the index, but parsed all the same), then
+  puts it back where it was.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ _placed: list[Placed] = []
 _reference_lists: list[list[tuple[str, list[str]]]] = []
 _page_keys: dict[str, list[str]] = {}
 _rendered: dict[tuple[str, str], list[str]] = {}
+_reference_markdown = python_markdown.Markdown()  # renders references (reset before each)
 
 
 def _registry(config: MkDocsConfig) -> Any:
@@ -269,7 +274,7 @@ def reference_pieces(registry: Any, key: str, help_link: str) -> list[str]:
     cached = _rendered.get((key, help_link))
     if cached is None:
         text = registry._reference_cache[key] + record_note(registry, key, help_link)
-        rendered = python_markdown.markdown(text)
+        rendered = _reference_markdown.reset().convert(text)
         if not (rendered.startswith("<p>") and rendered.endswith("</p>")) or re.search(r'href="[^"#]*\.md\b', rendered):
             raise PluginError(f"references.bib: the reference or x-note of '{key}' does not render as one "
                               f"paragraph without links to .md files: {rendered[:200]}")
@@ -447,10 +452,42 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 @event_priority(50)
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+def _fill_all_references(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     if page.content and ALL_REFERENCES_MARKER in page.content:
         page.content = page.content.replace(ALL_REFERENCES_MARKER, all_references_html(_registry(config), page))
     return context
+
+
+@event_priority(10)
+def _set_references_aside(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    if page.content:
+        page.content, _set_aside[page.url] = set_aside(page.content)
+    return context
+
+
+@event_priority(-10)
+def _put_references_back(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    if page.content:
+        page.content = page.content.replace(SET_ASIDE, _set_aside.pop(page.url, ""), 1)
+    return context
+
+
+on_page_context = CombinedEvent(_fill_all_references, _set_references_aside, _put_references_back)
+
+SET_ASIDE = "<!-- references set aside while search reads the page -->"
+_REFERENCES_LIST = re.compile(r'(<h2 data-search-exclude id="references">.*?</h2>\n)(<div class="footnote">\n<hr />\n<ol>\n.*?</ol>\n</div>)',
+                              re.DOTALL)
+_set_aside: dict[str, str] = {}  # page url -> its reference list, while search indexes the page
+
+
+def set_aside(content: str) -> tuple[str, str]:
+    """The page without its reference list (a marker in its place), and the list. The search
+    plugin (priority 0) leaves the section out of its index (`data-search-exclude`) but still
+    parses it; set aside after coins.py (40) has marked the references, put back after search."""
+    match = _REFERENCES_LIST.search(content)
+    if not match:
+        return content, ""
+    return content[:match.start(2)] + SET_ASIDE + content[match.end(2):], match.group(2)
 
 
 def _link(url: str, anchor: str, page: Page) -> str:

@@ -179,8 +179,8 @@ def test_a_reference_is_rendered_once_per_key_and_help_link(fixture_site: Path, 
     config, files = configured(fixture_site)
     registry = config.plugins["bibtex"].registry
     calls: list[str] = []
-    real = citations.python_markdown.markdown
-    monkeypatch.setattr(citations.python_markdown, "markdown", lambda text: calls.append(text) or real(text))
+    real = citations._reference_markdown.convert
+    monkeypatch.setattr(citations._reference_markdown, "convert", lambda text: calls.append(text) or real(text))
     first = citations.reference_pieces(registry, "mead2017", "references/#help")
     assert citations.reference_pieces(registry, "mead2017", "references/#help") is first and len(calls) == 1
     assert "".join(first).startswith("Mead, S.") and first[1] == "&amp;" and "<em>" in first[3::2]  # text, tag, text...
@@ -201,3 +201,14 @@ def test_guard_finds_unresolved_citations_outside_code() -> None:
     assert citations.unresolved("<p>Text [@key] and (seikkula2008?)</p>") == ["[@key", "(seikkula2008?)"]
     assert citations.unresolved("<pre><code>[@key]</code></pre><p>fine</p>") == []
     assert citations.unresolved('<a href="#fn:x">x</a>') == ["#fn:x"]
+
+
+def test_reference_list_is_set_aside_while_search_reads_the_page_and_put_back() -> None:
+    page = ('<h2 id="claim">Claim</h2>\n<p>Text.</p>\n'
+            '<h2 data-search-exclude id="references">References<a class="headerlink" href="#references">&para;</a></h2>\n'
+            '<div class="footnote">\n<hr />\n<ol>\n<li id="fn:a">\n<p>A.</p>\n</li>\n</ol>\n</div>')
+    without, aside = citations.set_aside(page)
+    assert aside.startswith('<div class="footnote">') and aside.endswith("</ol>\n</div>")
+    assert "fn:a" not in without and without.endswith("</h2>\n" + citations.SET_ASIDE)
+    assert without.replace(citations.SET_ASIDE, aside) == page
+    assert citations.set_aside(page.replace(" data-search-exclude", "")) == (page.replace(" data-search-exclude", ""), "")
