@@ -8,16 +8,33 @@ When it runs, and what it does:
   Then it formats all the site's citations in ONE pandoc run and pre-fills mkdocs-bibtex's
   registry with the results, so mkdocs-bibtex starts no pandoc process per page. The
   registry lives as long as `references.bib` is unchanged, so `mkdocs serve` rebuilds reuse it.
+* `on_config`: adds this module's small Python-Markdown extension (`CitationExtension`) after
+  the site's extensions (it reads the footnotes extension's settings).
 * `on_page_markdown`, priority 50 (before mkdocs-bibtex): hides every "@" that is not a
-  citation (code, e-mail addresses), so mkdocs-bibtex leaves them exactly as written.
-* `on_page_markdown`, priority -50 (after mkdocs-bibtex): puts the "@" back, and gathers the
-  footnotes mkdocs-bibtex wrote into a "References" section in APA (alphabetical) order,
-  with a note on each incomplete record.
-* `on_page_content`: makes each author-date citation the link to its reference (Material
-  shows the reference on hover and on keyboard focus) in place of a separate footnote
-  number, and records which page sections cite which work.
+  citation (code, e-mail addresses), so mkdocs-bibtex leaves them exactly as written, and
+  replaces each citation by a placeholder word (``zqcite7zq``) standing for its formatted
+  author-date HTML and the footnote markers mkdocs-bibtex would have written after it.
+* `on_page_markdown`, priority -50 (after mkdocs-bibtex): puts the "@" back, and ends the page
+  with a "References" heading and one placeholder paragraph (``zqrefs3zq``) for the page's
+  works in APA (alphabetical) order, with a note on each incomplete record. Each reference is
+  rendered to HTML by Python-Markdown once per build (and help link), not once per page.
+* Inside Python-Markdown (`CitationExtension`): an inline pattern (priority 176, just ahead of
+  the footnote markers' 175) puts each citation's HTML in place of its word, its author-date
+  links carrying the ids the footnote markers had (fnref:key, fnref2:key, in Python-Markdown's
+  order); a tree processor (priority 17, after the inline patterns, before attr_list and abbr)
+  puts the footnotes extension's list (``<div class="footnote">``, ``fn:key`` ids, back-links
+  titled by its BACKLINK_TITLE) in place of the References paragraph. Python-Markdown thus
+  never parses a footnote marker or definition, and the HTML is the same as when it did.
+* `on_page_content` (priority 0, before hooks/glossary_terms.py at -10 and hooks/coins.py's
+  `on_page_context` see the HTML): a placeholder Markdown did not reach (in code, or in raw HTML) becomes what
+  mkdocs-bibtex would have written there; tells MkDocs' anchor check about the ids in the
+  citations; records which page sections cite which work.
 * `on_page_context`, priority 50 (before search indexes the page): fills the site-wide
   list on the page holding ``<!-- references:all -->``, with "Cited on" links.
+* `on_page_context`, priorities 10 and -10 (around the search plugin, at 0, and after
+  hooks/coins.py, at 40): sets each page's reference list aside while search reads the page
+  (the section is `data-search-exclude`: left out of the index, but parsed all the same), then
+  puts it back where it was.
 """
 
 from __future__ import annotations
@@ -30,10 +47,17 @@ import os
 import posixpath
 import re
 import sys
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown as python_markdown
 import pypandoc
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,17 +75,40 @@ ALL_REFERENCES_MARKER = "<!-- references:all -->"
 HELP_ANCHOR = "help-complete-a-reference"
 REFERENCES_HEADING = "References"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^(?P<key>[^\]]+)\]: (?P<text>.*)$", re.MULTILINE)
-_CITATION = re.compile(
-    r'(?P<span><span class="citation" data-cites="[^"]*">.*?</span>)'
-    r'(?P<markers>(?:\s*<sup id="fnref\d*:[^"]+"><a class="footnote-ref" href="#fn:[^"]+">\d+</a></sup>)+)',
-    re.DOTALL,
-)
-_MARKER = re.compile(r'<sup id="(?P<id>fnref\d*:(?P<key>[^"]+))"><a class="footnote-ref" href="#fn:[^"]+">\d+</a></sup>')
 _HEADING_OR_CITE = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>(?P<title>.*?)</h(?P=level)>|<a (?:id="[^"]*" )?href="#fn:(?P<key>[^"]+)" class="footnote-ref"')
-
+# Placeholders: plain lower-case words that no Markdown pattern or abbreviation touches.
+CITE_WORD = "zqcite{}zq"  # one citation (its author-date HTML and its footnote markers)
+REFERENCES_WORD = "zqrefs{}zq"  # a page's reference list
+_CITE_WORD = re.compile(r"zqcite(\d+)zq")
+_REFERENCES_WORD = re.compile(r"zqrefs(\d+)zq")
+_REF_ID = re.compile(r'<a id="(fnref\d*:[^"]+)" href="#fn:')
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
 _state: dict[str, str | None] = {}  # per build: the page that lists every reference
 # Which page sections cite which key: key -> {(page url, anchor): "Page title › Section"}.
 _cited_on: dict[str, dict[tuple[str, str], str]] = {}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One citation replaced by its placeholder word: mkdocs-bibtex's author-date HTML and the
+    keys it would have written as footnote markers after it."""
+
+    html: str
+    keys: tuple[str, ...]
+
+    @property
+    def markdown(self) -> str:
+        """What mkdocs-bibtex would have written (shown where Markdown does not run: code)."""
+        return self.html + " ".join(f"[^{key}]" for key in self.keys)
+
+
+# Per build: the placeholders' contents (by number), each page's cited keys between the two
+# on_page_markdown events, and each reference's HTML, rendered once per key and help link.
+_placed: list[Placed] = []
+_reference_lists: list[list[tuple[str, list[str]]]] = []
+_page_keys: dict[str, list[str]] = {}
+_rendered: dict[tuple[str, str], list[str]] = {}
+_reference_markdown = python_markdown.Markdown()  # renders references (reset before each)
 
 
 def _registry(config: MkDocsConfig) -> Any:
@@ -111,6 +158,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     prefill(registry, bib_check.bib_path(config), blocks,
             Path(os.path.dirname(config.config_file_path)) / ".cache" / "citations")
     _cited_on.clear()
+    _placed.clear()
+    _reference_lists.clear()
+    _page_keys.clear()
+    _rendered.clear()
     _state["references_page"] = next(
         (f.src_uri for f in files.documentation_pages() if ALL_REFERENCES_MARKER in f.content_string), None)
     return files
@@ -157,39 +208,78 @@ def _cache_file(registry: Any, bib_path: str, cache_dir: Path | None) -> Path | 
 @event_priority(50)
 def _hide_non_citations(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     try:
-        return mask_at_signs(markdown, find_citations(markdown))
+        blocks = find_citations(markdown)
+        markdown = mask_at_signs(markdown, blocks)
     except (CitationSyntaxError, ValueError) as error:
         raise PluginError(f"{_shown_path(config, page.file)}: {error}") from None
+    if _CITE_WORD.search(markdown) or _REFERENCES_WORD.search(markdown):
+        raise PluginError(f"{_shown_path(config, page.file)}: the page contains a word such as 'zqcite1zq' or "
+                          "'zqrefs1zq', which the citation hook reserves")
+    return place_citations(markdown, blocks, _registry(config), _page_keys.setdefault(page.file.src_uri, []))
+
+
+def place_citations(markdown: str, blocks: list[CitationBlock], registry: Any, keys: list[str]) -> str:
+    """Replace each formatted citation block by a placeholder word (offsets hold: masking keeps
+    lengths) and add its keys to `keys` in order of first citation. A block the registry has not
+    formatted is left for mkdocs-bibtex, which leaves it raw, so `on_post_page` reports it."""
+    for block in reversed(blocks):
+        formatted = registry._inline_cache.get(block.text)
+        if formatted is None:
+            continue
+        _placed.append(Placed(formatted, tuple(k for k in block.keys if k in registry._reference_cache)))
+        markdown = markdown[:block.start] + CITE_WORD.format(len(_placed) - 1) + markdown[block.end:]
+    for block in blocks:
+        keys.extend(key for key in block.keys if key not in keys)
+    return markdown
 
 
 @event_priority(-50)
 def _references_section(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     markdown = unmask_at_signs(markdown)
     registry = _registry(config)
-    definitions = {m.group("key"): m.group("text") for m in _FOOTNOTE_DEFINITION.finditer(markdown)
-                   if m.group("key") in registry._reference_cache}
-    if not definitions:
+    cited = _page_keys.pop(page.file.src_uri, [])
+    # Definitions mkdocs-bibtex wrote (for blocks it formatted itself) join the list.
+    cited += [m.group("key") for m in _FOOTNOTE_DEFINITION.finditer(markdown) if m.group("key") not in cited]
+    keys = [key for key in cited if key in registry._reference_cache]
+    if not keys:
         return markdown
-    markdown = _FOOTNOTE_DEFINITION.sub(lambda m: "" if m.group("key") in definitions else m.group(0), markdown)
+    markdown = _FOOTNOTE_DEFINITION.sub(lambda m: "" if m.group("key") in keys else m.group(0), markdown)
     order = {key: number for number, key in enumerate(registry.apa_order)}
-    help_link = _help_link(page)
-    lines = [f"[^{key}]: {text}{record_note(registry, key, help_link)}"
-             for key, text in sorted(definitions.items(), key=lambda item: order.get(item[0], len(order)))]
+    help_link = _help_href(page, files)
+    _reference_lists.append([(key, reference_pieces(registry, key, help_link))
+                             for key in sorted(keys, key=lambda key: order.get(key, len(order)))])
     # Out of the search index (the References page lists every work, searchable): a reader
     # searches for "attunement", not for the journal names repeated on every citing page.
-    return (markdown.rstrip() + f"\n\n## {REFERENCES_HEADING} {{ data-search-exclude }}\n\n///Footnotes Go Here///\n\n"
-            + "\n".join(lines) + "\n")
+    return (markdown.rstrip() + f"\n\n## {REFERENCES_HEADING} {{ data-search-exclude }}\n\n"
+            + REFERENCES_WORD.format(len(_reference_lists) - 1) + "\n")
 
 
 on_page_markdown = CombinedEvent(_hide_non_citations, _references_section)
 
 
-def _help_link(page: Page) -> str:
+def _help_href(page: Page, files: Files) -> str:
+    """The link from `page` to the help section of the References page, as MkDocs writes it."""
     target = _state.get("references_page")
-    if target is None:
+    found = files.get_file_from_path(target) if target else None
+    if found is None:
         return ""
-    path = posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
-    return f"{path}#{HELP_ANCHOR}"
+    return f"{found.url_relative_to(page.file)}#{HELP_ANCHOR}"
+
+
+def reference_pieces(registry: Any, key: str, help_link: str) -> list[str]:
+    """A reference with its note as HTML, split into text (even indexes) and tags or entities
+    (odd indexes). Rendered by Python-Markdown once per key and help link in a build (the same
+    reference is listed on many pages); the page's own Markdown run then applies its
+    abbreviations to the text pieces, as it did when each page rendered its footnotes."""
+    cached = _rendered.get((key, help_link))
+    if cached is None:
+        text = registry._reference_cache[key] + record_note(registry, key, help_link)
+        rendered = _reference_markdown.reset().convert(text)
+        if not (rendered.startswith("<p>") and rendered.endswith("</p>")) or re.search(r'href="[^"#]*\.md\b', rendered):
+            raise PluginError(f"references.bib: the reference or x-note of '{key}' does not render as one "
+                              f"paragraph without links to .md files: {rendered[:200]}")
+        cached = _rendered[(key, help_link)] = _TAG_OR_ENTITY.split(rendered[3:-4])
+    return cached
 
 
 def record_note(registry: Any, key: str, help_link: str) -> str:
@@ -204,21 +294,130 @@ def record_note(registry: Any, key: str, help_link: str) -> str:
     return ""
 
 
-def merge_markers(content: str) -> str:
-    """Replace "(Author, 2008)<sup>1</sup>" by one link per author-date piece, ids included."""
+class _PageState:
+    """What one page's Markdown run has placed: how often each key was cited (fnref ids)."""
 
-    def merge(match: re.Match[str]) -> str:
-        span = match.group("span")
-        for marker in _MARKER.finditer(match.group("markers")):
-            anchor = f'<a href="#fn:{marker.group("key")}" class="footnote-ref"'
-            span = span.replace(anchor, f'<a id="{marker.group("id")}" href="#fn:{marker.group("key")}" class="footnote-ref"', 1)
-        return span
+    def __init__(self) -> None:
+        self.cited: dict[str, int] = {}
 
-    return _CITATION.sub(merge, content)
+
+class _CitationPattern(InlineProcessor):
+    """A citation's placeholder word -> its author-date HTML, each author-date link carrying
+    the id the footnotes extension gave the marker it replaces (fnref:key, fnref2:key, ...).
+    Priority 176, just ahead of the footnote markers' 175, so ids are given in the very order
+    Python-Markdown gave them to the markers (not always the document's order)."""
+
+    def __init__(self, md: python_markdown.Markdown, state: _PageState, separator: str) -> None:
+        super().__init__(_CITE_WORD.pattern, md)
+        self.state = state
+        self.separator = separator
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
+        placed = _placed[int(m.group(1))]
+        span = placed.html
+        for key in placed.keys:
+            count = self.state.cited[key] = self.state.cited.get(key, 0) + 1
+            ref = f"fnref{count if count > 1 else ''}{self.separator}{key}"
+            anchor = f'<a href="#fn{self.separator}{key}" class="footnote-ref"'
+            span = span.replace(anchor, f'<a id="{ref}" href="#fn{self.separator}{key}" class="footnote-ref"', 1)
+        pieces = _TAG_OR_ENTITY.split(span)
+        return "".join(piece if i % 2 == 0 else self.md.htmlStash.store(piece) for i, piece in enumerate(pieces)), \
+            m.start(0), m.end(0)
+
+
+class _ReferencesList(Treeprocessor):
+    """The reference list's placeholder paragraph -> the list the footnotes extension would have
+    made: <div class="footnote"><hr><ol><li id="fn:key"><p>reference&#160;back-links</p></li>...
+    Priority 17: after the inline patterns (so every citation is counted), before attr_list
+    and abbr, which treat the references' text as they treated the footnotes'."""
+
+    def __init__(self, md: python_markdown.Markdown, state: _PageState, separator: str, title: str) -> None:
+        super().__init__(md)
+        self.state = state
+        self.separator = separator
+        self.title = title
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for position, child in enumerate(list(parent)):
+                match = _REFERENCES_WORD.fullmatch(child.text or "") if child.tag == "p" and not len(child) else None
+                if match:
+                    parent.remove(child)
+                    parent.insert(position, self.footnotes(_reference_lists[int(match.group(1))], child.tail))
+
+    def footnotes(self, references: list[tuple[str, list[str]]], tail: str | None) -> etree.Element:
+        div = etree.Element("div", {"class": "footnote"})
+        div.tail = tail
+        etree.SubElement(div, "hr")
+        ol = etree.SubElement(div, "ol")
+        for index, (key, pieces) in enumerate(references, start=1):
+            item = etree.SubElement(ol, "li", {"id": f"fn{self.separator}{key}"})
+            paragraph = etree.SubElement(item, "p")
+            paragraph.text = "".join(piece if i % 2 == 0 else self.md.htmlStash.store(piece)
+                                     for i, piece in enumerate(pieces)) + NBSP_PLACEHOLDER
+            for count in range(1, max(1, self.state.cited.get(key, 0)) + 1):
+                backlink = etree.SubElement(paragraph, "a", {
+                    "href": f"#fnref{count if count > 1 else ''}{self.separator}{key}",
+                    "class": "footnote-backref", "title": self.title.format(index)})
+                backlink.text = FN_BACKLINK_TEXT
+        return div
+
+
+class CitationExtension(Extension):
+    """Python-Markdown side of the citations: the two placeholders above, on every page.
+    Uses the footnotes extension's settings (separator, back-link title) and its postprocessor
+    (which writes the back-link text and the non-breaking space)."""
+
+    def extendMarkdown(self, md: python_markdown.Markdown) -> None:
+        footnotes = next((ext for ext in md.registeredExtensions if type(ext).__name__ == "FootnoteExtension"), None)
+        if footnotes is None:
+            raise PluginError("mkdocs.yml: citations need the footnotes Markdown extension (add it under markdown_extensions)")
+        if footnotes.getConfig("UNIQUE_IDS") or not footnotes.getConfig("USE_DEFINITION_ORDER"):
+            raise PluginError("mkdocs.yml: the citation hook supports the footnotes extension's default "
+                              "UNIQUE_IDS (false) and USE_DEFINITION_ORDER (true) only")
+        separator = footnotes.get_separator()
+        state = _PageState()
+        md.inlinePatterns.register(_CitationPattern(md, state, separator), "pod-citation", 176)
+        md.treeprocessors.register(_ReferencesList(md, state, separator, footnotes.getConfig("BACKLINK_TITLE")),
+                                   "pod-references", 17)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # After the footnotes extension in the list, so its settings are read when a page is rendered.
+    config.markdown_extensions.append(CitationExtension())  # type: ignore[arg-type]
+    return config
+
+
+def restore_leftovers(content: str) -> str:
+    """Placeholders that Markdown did not process (in code, or in raw HTML where it does not
+    run) become what mkdocs-bibtex would have written there: shown as text in code, and left
+    raw elsewhere, where `on_post_page` reports the unresolved marker as before."""
+    if "zqcite" not in content:
+        return content
+
+    def restore(match: re.Match[str], in_code: bool) -> str:
+        text = _placed[int(match.group(1))].markdown
+        return html.escape(text, quote=False) if in_code else text
+
+    pieces = []
+    position = 0
+    for code in _CODE.finditer(content):
+        pieces.append(_CITE_WORD.sub(lambda m: restore(m, False), content[position:code.start()]))
+        pieces.append(_CITE_WORD.sub(lambda m: restore(m, True), code.group(0)))
+        position = code.end()
+    pieces.append(_CITE_WORD.sub(lambda m: restore(m, False), content[position:]))
+    return "".join(pieces)
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    content = merge_markers(content)
+    if _REFERENCES_WORD.search(content):
+        raise PluginError(f"{_shown_path(config, page.file)}: the References list was not placed (its "
+                          "placeholder is inside a construct Markdown does not process)")
+    content = restore_leftovers(content)
+    # The ids sit in raw HTML, which MkDocs does not scan: tell its anchor check they exist,
+    # as it knew when they were the footnote markers' ids.
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(_REF_ID.findall(content))
     section = ("", "")
     for match in _HEADING_OR_CITE.finditer(content):
         if match.group("id"):
@@ -253,10 +452,42 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 @event_priority(50)
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+def _fill_all_references(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     if page.content and ALL_REFERENCES_MARKER in page.content:
         page.content = page.content.replace(ALL_REFERENCES_MARKER, all_references_html(_registry(config), page))
     return context
+
+
+@event_priority(10)
+def _set_references_aside(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    if page.content:
+        page.content, _set_aside[page.url] = set_aside(page.content)
+    return context
+
+
+@event_priority(-10)
+def _put_references_back(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    if page.content:
+        page.content = page.content.replace(SET_ASIDE, _set_aside.pop(page.url, ""), 1)
+    return context
+
+
+on_page_context = CombinedEvent(_fill_all_references, _set_references_aside, _put_references_back)
+
+SET_ASIDE = "<!-- references set aside while search reads the page -->"
+_REFERENCES_LIST = re.compile(r'(<h2 data-search-exclude id="references">.*?</h2>\n)(<div class="footnote">\n<hr />\n<ol>\n.*?</ol>\n</div>)',
+                              re.DOTALL)
+_set_aside: dict[str, str] = {}  # page url -> its reference list, while search indexes the page
+
+
+def set_aside(content: str) -> tuple[str, str]:
+    """The page without its reference list (a marker in its place), and the list. The search
+    plugin (priority 0) leaves the section out of its index (`data-search-exclude`) but still
+    parses it; set aside after coins.py (40) has marked the references, put back after search."""
+    match = _REFERENCES_LIST.search(content)
+    if not match:
+        return content, ""
+    return content[:match.start(2)] + SET_ASIDE + content[match.end(2):], match.group(2)
 
 
 def _link(url: str, anchor: str, page: Page) -> str:

@@ -51,6 +51,8 @@ from tools import budget
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PRINCIPLE_PAGE = "principles/attunement"
+# The hooks that need the bibliography plugin, left out of the build without citations.
+CITATION_HOOKS = {"bib_check.py", "citations.py", "page_source.py", "coins.py", "reference_formats.py"}
 ROWS = ("real", "stress", "serve", "bytes", "book")
 
 
@@ -86,11 +88,14 @@ HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} 
 
 
 def without_citations(config_file: Path) -> Path:
-    """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks."""
+    """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks
+    (CITATION_HOOKS)."""
     with config_file.open("rb") as source:
         config = yaml_load(source)  # MkDocs' own loader: !ENV and INHERIT resolved as a build would
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "bibtex" in p)]
-    config["hooks"] = [h for h in config.get("hooks", []) if Path(h).name not in {"bib_check.py", "citations.py"}]
+    # These read the bibliography plugin's .bib or registry: page_source.py's note is a citation,
+    # coins.py and reference_formats.py describe the cited works.
+    config["hooks"] = [h for h in config.get("hooks", []) if Path(h).name not in CITATION_HOOKS]
     # Without the hooks, references.bib is not published and pages have no References
     # section, so links to either cannot resolve.
     config.setdefault("validation", {}).update(not_found="info", anchors="info")
