@@ -69,8 +69,8 @@ def on_startup(command: str, dirty: bool) -> None:
 def purgecss(root: str) -> list[str]:
     """The project's PurgeCSS command with its settings (purgecss.config.cjs), or a
     build-stopping error that says how to get it."""
-    exe = Path(root) / "node_modules" / ".bin" / "purgecss"
-    settings = Path(root) / "purgecss.config.cjs"
+    exe = Path(root).resolve() / "node_modules" / ".bin" / "purgecss"
+    settings = Path(root).resolve() / "purgecss.config.cjs"
     if not exe.is_file() or shutil.which("node") is None:
         raise PluginError("hooks/prune_css.py: PurgeCSS is not installed (node_modules/.bin/purgecss and Node.js): "
                           "run `make install` (it runs `npm ci`), then build again")

@@ -70,7 +70,8 @@ def test_a_fixture_site_gets_one_pruned_stylesheet(fixture_site: Path) -> None:
     _with_prune_hook(fixture_site)
     (fixture_site / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     out = fixture_site.parent / "out"
-    result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=fixture_site)
+    # -f with a relative path, as the Makefile runs it: PurgeCSS runs in the site folder.
+    result = mkdocs("build", "--strict", "-f", "mkdocs.yml", "--site-dir", str(out), cwd=fixture_site)
     assert result.returncode == 0, result.stderr
     css = list((out / "assets" / "stylesheets").glob("site.*.min.css"))
     assert len(css) == 1 and re.fullmatch(r"site\.[0-9a-f]{8}\.min\.css", css[0].name)
