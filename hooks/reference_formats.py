@@ -66,15 +66,30 @@ RIS_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED"]
 
 
 @functools.lru_cache(maxsize=4)
-def _convert(digest: str, bib_path: str) -> str:
-    return pypandoc.convert_file(bib_path, "csljson", format="biblatex")
+def _convert(digest: str, bib_path: str, cache_dir: str | None) -> str:
+    """Pandoc's CSL-JSON for the .bib: once per .bib content in a process (`mkdocs serve`), and
+    kept on disk between builds, as the formatted citations are (hooks/citations.py), named by
+    the .bib, pandoc's version and this code; POD_CITATION_CACHE=off (a cold build) skips it."""
+    setting = os.environ.get("POD_CITATION_CACHE", "")
+    cache = None
+    if setting != "off" and cache_dir is not None:
+        key = hashlib.sha256((digest + pypandoc.get_pandoc_version()).encode()
+                             + hashlib.sha256(Path(__file__).read_bytes()).digest()).hexdigest()[:20]
+        cache = Path(setting or cache_dir) / f"csl-{key}.json"
+        if cache.is_file():
+            return cache.read_text(encoding="utf-8")
+    text = pypandoc.convert_file(bib_path, "csljson", format="biblatex")
+    if cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(text, encoding="utf-8")
+    return text
 
 
-def csl_items(bib_path: str | Path) -> list[dict[str, Any]]:
+def csl_items(bib_path: str | Path, cache_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """The .bib as CSL-JSON items (pandoc's conversion, converted once per .bib content)."""
     path = str(bib_path)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    items = json.loads(_convert(digest, path))
+    items = json.loads(_convert(digest, path, str(cache_dir) if cache_dir is not None else None))
     for item in items:
         for role in ("author", "editor", "translator"):
             if role in item:
@@ -137,7 +152,7 @@ def ris_text(items: list[dict[str, Any]]) -> str:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     path = bib_check.bib_path(config)
     try:
-        items = csl_items(path)
+        items = csl_items(path, Path(os.path.dirname(config.config_file_path)).resolve() / ".cache" / "citations")
     except (RuntimeError, OSError, ValueError) as error:
         raise PluginError(f"{os.path.basename(path)}: pandoc could not convert it to CSL-JSON: {error}") from None
     for name, content in ((CSL_JSON_NAME, json.dumps(items, ensure_ascii=False, indent=2) + "\n"),

@@ -19,7 +19,10 @@ Rows (each one function below, so rows can be added without touching the others)
                     browsers" log line (what an author waits for: config reload, hooks, full
                     rebuild); the two servers are edited in turn, so both see the same load;
   page weight       a principle page's bytes as transferred (gzip -6, as nginx sends them):
-                    HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py).
+                    HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py),
+                    in site/ as `make build` wrote it (`make bench` builds first).
+The timed builds leave out hooks/prune_css.py (NOT_TIMED_HOOKS): about 2 s of PurgeCSS, the
+same with or without citations, that would only dilute the ratios.
 Each build runs in a fresh process; each variant is measured `--repeat` times, alternating,
 and the fastest time is kept. The Lighthouse rows come from `make lighthouse`.
 The book edition (`make pdf`, tools/pdf.py) is built once and its page count, size and
@@ -87,21 +90,29 @@ class Row:
 HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} verdict"
 
 
-def without_citations(config_file: Path) -> Path:
+# Left out of both timed builds: pruning the CSS after the build (hooks/prune_css.py, about
+# 2 s of PurgeCSS) costs the same with or without citations, and would only dilute the ratio.
+NOT_TIMED_HOOKS = {"prune_css.py"}
+
+
+def without_citations(config_file: Path, citations: bool = False) -> Path:
     """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks
-    (CITATION_HOOKS)."""
+    (CITATION_HOOKS), or with them if `citations`; neither has the NOT_TIMED_HOOKS."""
     with config_file.open("rb") as source:
         config = yaml_load(source)  # MkDocs' own loader: !ENV and INHERIT resolved as a build would
-    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "bibtex" in p)]
-    # These read the bibliography plugin's .bib or registry: page_source.py's note is a citation,
-    # coins.py and reference_formats.py describe the cited works.
-    config["hooks"] = [h for h in config.get("hooks", []) if Path(h).name not in CITATION_HOOKS]
-    # Without the hooks, references.bib is not published and pages have no References
-    # section, so links to either cannot resolve.
-    config.setdefault("validation", {}).update(not_found="info", anchors="info")
-    plain = config_file.with_name(".bench-without-citations.yml")
-    plain.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return plain
+    left_out = set(NOT_TIMED_HOOKS)
+    if not citations:
+        config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "bibtex" in p)]
+        # These read the bibliography plugin's .bib or registry: page_source.py's note is a citation,
+        # coins.py and reference_formats.py describe the cited works.
+        left_out |= CITATION_HOOKS
+        # Without the hooks, references.bib is not published and pages have no References
+        # section, so links to either cannot resolve.
+        config.setdefault("validation", {}).update(not_found="info", anchors="info")
+    config["hooks"] = [h for h in config.get("hooks", []) if Path(h).name not in left_out]
+    copy = config_file.with_name(".bench-with-citations.yml" if citations else ".bench-without-citations.yml")
+    copy.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return copy
 
 
 def build_seconds(config_file: Path, out: Path, **env_extra: str) -> float:
@@ -119,6 +130,7 @@ def build_rows(name: str, config_file: Path, repeat: int, work: Path,
                warm_target: float | None, cold_target: float | None) -> list[Row]:
     """Fastest warm, cold and without-citations build times of one site, measured alternately."""
     plain = without_citations(config_file)
+    config_file = without_citations(config_file, citations=True)
     cache = work / "cache" / config_file.parent.name
     try:
         build_seconds(config_file, work / "warm", POD_CITATION_CACHE=str(cache))  # fills the cache
@@ -129,6 +141,7 @@ def build_rows(name: str, config_file: Path, repeat: int, work: Path,
             without.append(build_seconds(plain, work / "without"))
     finally:
         plain.unlink()
+        config_file.unlink()
     return [Row(f"{name}, warm cache, vs without citations", min(without), min(warm), warm_target),
             Row(f"{name}, cold (no cache), vs without citations", min(without), min(cold), cold_target)]
 
@@ -305,8 +318,7 @@ def main() -> int:
         if "real" in wanted:
             show(build_rows("real site", ROOT / "mkdocs.yml", args.repeat, work, 1.3, 1.5))
         if "bytes" in wanted:
-            site = work / "warm" if (work / "warm").is_dir() else ROOT / "site"
-            show([bytes_row(site)])
+            show([bytes_row(ROOT / "site")])  # as `make build` writes it, CSS pruned
         if "serve" in wanted:
             show([serve_row(args.repeat, work)])
         if "stress" in wanted:
