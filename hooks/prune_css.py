@@ -79,12 +79,13 @@ def purgecss(root: str) -> list[str]:
     return [str(exe), "--config", str(settings)]
 
 
-def site_path(page: str, href: str) -> str:
-    """The site-relative path of a link's target, from the page's own site-relative path."""
+def site_path(page: str, href: str, base: str = "") -> str:
+    """The site-relative path of a link's target, from the page's own site-relative path;
+    `base` is the URL path of the site root, for links that start with "/" (the 404 page)."""
     if re.match(r"^[a-z]+:", href):
         return href
     if href.startswith("/"):
-        return href.lstrip("/")
+        return (href[len(base):] if base and href.startswith(base) else href).lstrip("/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
 
 
@@ -102,7 +103,7 @@ def relink(html: str, page: str, sheets: list[str], combined: str, base: str = "
 
     def swap(match: re.Match[str]) -> str:
         href = match.group("href")
-        target = site_path(page, href) if not href.startswith("/") else href[len(base):].lstrip("/")
+        target = site_path(page, href, base)
         if target not in sheets:
             return match.group(0)
         found.append(target)
@@ -180,13 +181,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         page = file.relative_to(site).as_posix()
         html = file.read_text(encoding="utf-8")
         new = relink(html, page, sheets, combined, base)
+        left = [sheet for sheet in sheets if re.search(rf'(?:href|src)="[^"]*{re.escape(posixpath.basename(sheet))}"', new)]
+        if left:
+            raise PluginError(f"{page} still links the removed stylesheet(s) {left}")
         if new != html:
             file.write_text(new, encoding="utf-8")
     for sheet in sheets:
         for gone in (site / sheet, site / f"{sheet}.map"):
             gone.unlink(missing_ok=True)
-    for file in sorted(site.rglob("*.html")):
-        text = file.read_text(encoding="utf-8")
-        left = [sheet for sheet in sheets if re.search(rf'(?:href|src)="[^"]*{re.escape(posixpath.basename(sheet))}"', text)]
-        if left:
-            raise PluginError(f"{file.relative_to(site).as_posix()} still links the removed stylesheet(s) {left}")

@@ -33,7 +33,6 @@ import datetime
 import html as htmllib
 import io
 import os
-import posixpath
 import re
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 from book_pdf import pdf_name  # noqa: E402  (the one place the book's file name is made)
+from prune_css import stylesheets as linked_stylesheets  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 LANG = "en-GB"
 BASE = "https://book.invalid/"  # stands in for the site root while links are resolved
@@ -346,7 +346,7 @@ def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] |
     render(chapters)
     # The stylesheets the home page links (Material's and extra_css, or the one pruned file
     # hooks/prune_css.py makes of them), so the book is styled exactly as the site.
-    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', (site / "index.html").read_text(encoding="utf-8"))
+    stylesheets = linked_stylesheets(site, "index.html")
     links = "".join(f'<link rel="stylesheet" href="{esc(href)}">' for href in stylesheets)
     title = f"{config.site_name} (version {config.extra.get('version')})"
     return f"""<!doctype html>
