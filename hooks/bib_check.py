@@ -15,6 +15,7 @@ reuses the previous check instead of parsing again.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -43,6 +44,23 @@ def bib_path(config: MkDocsConfig) -> str:
     if plugin is None or not plugin.config.bib_file:
         raise PluginError("mkdocs.yml: the bibtex plugin must be enabled with 'bib_file: references.bib'")
     return os.path.normpath(os.path.join(os.path.dirname(config.config_file_path), plugin.config.bib_file))
+
+
+def cache_dir(config: MkDocsConfig) -> Path:
+    """Where work derived from the .bib is kept between builds: .cache/citations beside mkdocs.yml."""
+    return Path(os.path.dirname(config.config_file_path)).resolve() / ".cache" / "citations"
+
+
+def cache_file(folder: Path | None, name: str, parts: list[bytes]) -> Path | None:
+    """A cache file in `folder` (or in POD_CITATION_CACHE), named by everything its content
+    depends on (`parts`); None when POD_CITATION_CACHE=off (a cold build) or no folder."""
+    setting = os.environ.get("POD_CITATION_CACHE", "")
+    if setting == "off" or folder is None:
+        return None
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return Path(setting or folder) / f"{name}-{digest.hexdigest()[:20]}.json"
 
 
 @event_priority(100)

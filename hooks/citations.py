@@ -40,7 +40,6 @@ When it runs, and what it does:
 from __future__ import annotations
 
 import difflib
-import hashlib
 import html
 import json
 import os
@@ -156,7 +155,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if problems:
         raise PluginError("citations that do not resolve, fix these and build again:\n" + "\n".join(problems))
     prefill(registry, bib_check.bib_path(config), blocks,
-            Path(os.path.dirname(config.config_file_path)) / ".cache" / "citations")
+            bib_check.cache_dir(config))
     _cited_on.clear()
     _placed.clear()
     _reference_lists.clear()
@@ -195,14 +194,9 @@ def prefill(registry: Any, bib_path: str, blocks: list[str], cache_dir: Path | N
 def _cache_file(registry: Any, bib_path: str, cache_dir: Path | None) -> Path | None:
     """Where formatted citations are kept between builds, named by what they depend on:
     the .bib, the CSL style, pandoc's version and this code. POD_CITATION_CACHE=off disables it."""
-    setting = os.environ.get("POD_CITATION_CACHE", "")
-    if setting == "off" or cache_dir is None:
-        return None
-    digest = hashlib.sha256()
-    for part in (Path(bib_path).read_bytes(), Path(registry.csl_file).read_bytes(),
-                 pypandoc.get_pandoc_version().encode(), Path(bibliography.__file__).read_bytes()):
-        digest.update(hashlib.sha256(part).digest())
-    return Path(setting or cache_dir) / f"citations-{digest.hexdigest()[:20]}.json"
+    return bib_check.cache_file(cache_dir, "citations", [
+        Path(bib_path).read_bytes(), Path(registry.csl_file).read_bytes(),
+        pypandoc.get_pandoc_version().encode(), Path(bibliography.__file__).read_bytes()])
 
 
 @event_priority(50)

@@ -23,7 +23,6 @@ import os
 import posixpath
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -82,7 +81,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if problems:
         raise PluginError("declared sources to fix:\n" + "\n".join(problems))
     prefill(registry, bib_check.bib_path(config), [f"[-@{key}]" for key in sorted(keys)],
-            Path(os.path.dirname(config.config_file_path)) / ".cache" / "citations")
+            bib_check.cache_dir(config))
     return files
 
 

@@ -70,14 +70,10 @@ def _convert(digest: str, bib_path: str, cache_dir: str | None) -> str:
     """Pandoc's CSL-JSON for the .bib: once per .bib content in a process (`mkdocs serve`), and
     kept on disk between builds, as the formatted citations are (hooks/citations.py), named by
     the .bib, pandoc's version and this code; POD_CITATION_CACHE=off (a cold build) skips it."""
-    setting = os.environ.get("POD_CITATION_CACHE", "")
-    cache = None
-    if setting != "off" and cache_dir is not None:
-        key = hashlib.sha256((digest + pypandoc.get_pandoc_version()).encode()
-                             + hashlib.sha256(Path(__file__).read_bytes()).digest()).hexdigest()[:20]
-        cache = Path(setting or cache_dir) / f"csl-{key}.json"
-        if cache.is_file():
-            return cache.read_text(encoding="utf-8")
+    cache = bib_check.cache_file(Path(cache_dir) if cache_dir is not None else None, "csl", [
+        digest.encode(), pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes()])
+    if cache and cache.is_file():
+        return cache.read_text(encoding="utf-8")
     text = pypandoc.convert_file(bib_path, "csljson", format="biblatex")
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +148,7 @@ def ris_text(items: list[dict[str, Any]]) -> str:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     path = bib_check.bib_path(config)
     try:
-        items = csl_items(path, Path(os.path.dirname(config.config_file_path)).resolve() / ".cache" / "citations")
+        items = csl_items(path, bib_check.cache_dir(config))
     except (RuntimeError, OSError, ValueError) as error:
         raise PluginError(f"{os.path.basename(path)}: pandoc could not convert it to CSL-JSON: {error}") from None
     for name, content in ((CSL_JSON_NAME, json.dumps(items, ensure_ascii=False, indent=2) + "\n"),
