@@ -71,9 +71,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as an organisation builds it from examples/organisation.yml (copied beside
     mkdocs.yml, as the README says), with its own name, contacts and pages; built once."""
-    config = ROOT / "organisation-test-build.yml"
-    shutil.copy(ROOT / "examples" / "organisation.yml", config)
-    out = tmp_path_factory.mktemp("organisation") / "site"
+    text = (ROOT / "examples" / "organisation.yml").read_text(encoding="utf-8")
+    return build_beside("organisation-test-build.yml", text, tmp_path_factory.mktemp("organisation") / "site")
+
+
+def build_beside(name: str, config_text: str, out: Path) -> Path:
+    """Build the real site strictly into `out` with a config file written beside mkdocs.yml
+    (so that `INHERIT: mkdocs.yml` and relative paths hold), removed afterwards."""
+    config = ROOT / name
+    config.write_text(config_text, encoding="utf-8")
     try:
         result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import ROOT, mkdocs, serve, site_pages
+from conftest import ROOT, build_beside, serve, site_pages
 
 TYPES = ["", "principles/attunement/", "vignettes/the-unspoken-fear/", "references/", "glossary/"]
 
@@ -29,15 +29,8 @@ def unpruned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hooks = re.search(r"^hooks:\n((?:  - .*\n)+)", text, re.M)
     assert hooks and "hooks/prune_css.py" in hooks.group(1)
     kept = [line for line in hooks.group(1).splitlines() if "prune_css" not in line]
-    config = ROOT / "unpruned-test-build.yml"
-    config.write_text("INHERIT: mkdocs.yml\nhooks:\n" + "\n".join(kept) + "\n", encoding="utf-8")
-    out = tmp_path_factory.mktemp("unpruned") / "site"
-    try:
-        result = mkdocs("build", "--strict", "-f", config.name, "--site-dir", str(out), cwd=ROOT)
-    finally:
-        config.unlink()
-    assert result.returncode == 0, result.stderr
-    return out
+    return build_beside("unpruned-test-build.yml", "INHERIT: mkdocs.yml\nhooks:\n" + "\n".join(kept) + "\n",
+                        tmp_path_factory.mktemp("unpruned") / "site")
 
 
 @pytest.fixture(scope="module")
