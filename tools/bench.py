@@ -95,7 +95,7 @@ HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} 
 NOT_TIMED_HOOKS = {"prune_css.py"}
 
 
-def without_citations(config_file: Path, citations: bool = False) -> Path:
+def timed_config(config_file: Path, citations: bool) -> Path:
     """A copy of the config (beside it, so relative paths hold) with no bibtex plugin or citation hooks
     (CITATION_HOOKS), or with them if `citations`; neither has the NOT_TIMED_HOOKS."""
     with config_file.open("rb") as source:
@@ -129,8 +129,8 @@ def build_seconds(config_file: Path, out: Path, **env_extra: str) -> float:
 def build_rows(name: str, config_file: Path, repeat: int, work: Path,
                warm_target: float | None, cold_target: float | None) -> list[Row]:
     """Fastest warm, cold and without-citations build times of one site, measured alternately."""
-    plain = without_citations(config_file)
-    config_file = without_citations(config_file, citations=True)
+    plain = timed_config(config_file, citations=False)
+    config_file = timed_config(config_file, citations=True)
     cache = work / "cache" / config_file.parent.name
     try:
         build_seconds(config_file, work / "warm", POD_CITATION_CACHE=str(cache))  # fills the cache
@@ -259,7 +259,7 @@ def serve_row(repeat: int, work: Path) -> Row:
     """`mkdocs serve` rebuild after a one-line edit, with and without citations: two servers
     on two copies of the site, edited in turn, so both see the same load on a busy machine."""
     with_config = copy_of_site(work / "serve-with")
-    without_config = without_citations(copy_of_site(work / "serve-without"))
+    without_config = timed_config(copy_of_site(work / "serve-without"), citations=False)
     servers = {"with": Server(with_config, {"POD_CITATION_CACHE": str(work / "cache" / "serve")}),
                "without": Server(without_config, {})}
     times: dict[str, list[float]] = {"with": [], "without": []}
