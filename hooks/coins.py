@@ -1,6 +1,8 @@
 """MkDocs hook: COinS on every reference, so reference managers can save the cited works.
 
-Runs at `on_page_context`, priority 40: after `hooks/citations.py` (priority 50) has filled
+Runs at `on_files`, priority -10 (reads the works once per build from `references.csl.json`,
+which `hooks/reference_formats.py` has just added to the site's files) and at
+`on_page_context`, priority 40: after `hooks/citations.py` (priority 50) has filled
 the site-wide list, and before the page is written. Each reference in a page's References
 section (`<li id="fn:KEY">`) and on the References page (`<li id="ref-KEY">`) gets an empty
 `<span class="Z3988" title="ctx_ver=Z39.88-2004&...">`, the ContextObject (OpenURL 1.0, KEV)
@@ -14,6 +16,7 @@ incomplete record holds only the fields that were verified, so its COinS carries
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import sys
@@ -21,17 +24,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 sys.path.insert(0, os.path.dirname(__file__))
-import bib_check  # noqa: E402
-from reference_formats import csl_items, name_text, year  # noqa: E402
+from reference_formats import CSL_JSON_NAME, name_text, year  # noqa: E402
 
 _REFERENCE = re.compile(r'<li id="(?:fn:|ref-)(?P<key>[^"]+)"[^>]*>')
 JOURNAL = "info:ofi/fmt:kev:mtx:journal"
 BOOK = "info:ofi/fmt:kev:mtx:book"
 DC = "info:ofi/fmt:kev:mtx:dc"
+# This build's works by key, read once at on_files (this module is loaded afresh for each build).
+_items: dict[str, dict[str, Any]] = {}
+_made: dict[str, str] = {}  # each work's COinS, made once per build
 
 
 def context_object(item: dict[str, Any]) -> list[tuple[str, str]]:
@@ -81,19 +88,34 @@ def coins(item: dict[str, Any]) -> str:
     return f'<span class="Z3988" title="{html.escape(query, quote=True)}"></span>'
 
 
-def add_coins(content: str, items: dict[str, dict[str, Any]]) -> str:
-    """Put a COinS just inside each reference list item whose key is a known work."""
+def add_coins(content: str, items: dict[str, dict[str, Any]], made: dict[str, str] | None = None) -> str:
+    """Put a COinS just inside each reference list item whose key is a known work
+    (each work's COinS made once and kept in `made`, when given, for the next page)."""
+    made = {} if made is None else made
 
     def add(match: re.Match[str]) -> str:
-        item = items.get(html.unescape(match.group("key")))
-        return match.group(0) + coins(item) if item else match.group(0)
+        key = html.unescape(match.group("key"))
+        if key not in made:
+            item = items.get(key)
+            made[key] = coins(item) if item else ""
+        return match.group(0) + made[key]
 
     return _REFERENCE.sub(add, content)
+
+
+@event_priority(-10)  # after hooks/reference_formats.py (0) has added references.csl.json
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _items
+    published = files.get_file_from_path(CSL_JSON_NAME)
+    if published is None:
+        raise PluginError(f"hooks/coins.py needs hooks/reference_formats.py listed before it (no {CSL_JSON_NAME})")
+    _items = {item["id"]: item for item in json.loads(published.content_string)}
+    _made.clear()
+    return files
 
 
 @event_priority(40)
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     if page.content and ('<li id="fn:' in page.content or '<li id="ref-' in page.content):
-        items = {item["id"]: item for item in csl_items(bib_check.bib_path(config))}
-        page.content = add_coins(page.content, items)
+        page.content = add_coins(page.content, _items, _made)
     return context

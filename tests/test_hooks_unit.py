@@ -175,7 +175,7 @@ def test_placeholders_that_markdown_did_not_reach_become_mkdocs_bibtexs_text() -
     assert "[^a]" in citations.unresolved(restored)  # in raw HTML: still reported, as before
 
 
-def test_a_reference_is_rendered_once_per_key_and_help_link(fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reference_is_rendered_once_per_key(fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config, files = configured(fixture_site)
     registry = config.plugins["bibtex"].registry
     calls: list[str] = []
@@ -185,6 +185,8 @@ def test_a_reference_is_rendered_once_per_key_and_help_link(fixture_site: Path, 
     assert citations.reference_pieces(registry, "mead2017", "references/#help") is first and len(calls) == 1
     assert "".join(first).startswith("Mead, S.") and first[1] == "&amp;" and "<em>" in first[3::2]  # text, tag, text...
     registry._reference_cache["mead2017"] = "Mead. [A page](other.md)."
+    citations._rendered.clear()  # as on the next build
+    citations._rendered_html.clear()
     with pytest.raises(PluginError, match="mead2017"):
         citations.reference_pieces(registry, "mead2017", "elsewhere/#help")
 
@@ -212,3 +214,35 @@ def test_reference_list_is_set_aside_while_search_reads_the_page_and_put_back() 
     assert "fn:a" not in without and without.endswith("</h2>\n" + citations.SET_ASIDE)
     assert without.replace(citations.SET_ASIDE, aside) == page
     assert citations.set_aside(page.replace(" data-search-exclude", "")) == (page.replace(" data-search-exclude", ""), "")
+
+
+def test_a_reference_is_rendered_once_for_all_its_help_links(fixture_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The incomplete record's "How you can help" link differs from page to page; the reference is
+    rendered by Python-Markdown once, and each page's pieces are exactly what a render with its
+    own link gives (a link that HTML would escape is rendered on its own)."""
+    config, _ = configured(fixture_site)
+    registry = config.plugins["bibtex"].registry
+    renders: list[str] = []
+    real = citations._reference_markdown.convert
+    monkeypatch.setattr(citations._reference_markdown, "convert", lambda text: renders.append(text) or real(text))
+    citations._rendered.clear()
+    citations._rendered_html.clear()
+
+    def direct(key: str, link: str) -> list[str]:
+        rendered = markdown.Markdown().convert(registry._reference_cache[key] + citations.record_note(registry, key, link))
+        return citations._TAG_OR_ENTITY.split(rendered[3:-4])
+
+    links = ["references/#help-complete-a-reference", "../references/#help-complete-a-reference",
+             "../../references/#help-complete-a-reference"]
+    for link in links:
+        pieces = citations.reference_pieces(registry, "mead2014", link)
+        assert pieces == direct("mead2014", link)
+        assert f'href="{link}"' in "".join(pieces)
+    assert len(renders) == 1
+    odd = "../references/?a=1&b=2#help-complete-a-reference"
+    assert citations.reference_pieces(registry, "mead2014", odd) == direct("mead2014", odd)
+    assert len(renders) == 2
+    # A complete record has no help link: one render serves every page.
+    for link in links:
+        assert citations.reference_pieces(registry, "seikkula2008", link) == direct("seikkula2008", link)
+    assert len(renders) == 3

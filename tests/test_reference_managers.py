@@ -360,3 +360,36 @@ def test_download_check_fails_on_a_wrong_year() -> None:
     got["hendy2023"] = (got["hendy2023"][0], "2022", got["hendy2023"][2])
     with pytest.raises(AssertionError, match="hendy2023"):
         compare("test", got)
+
+
+def test_a_cold_build_converts_the_bib_once_and_coins_reads_the_published_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the cache, pandoc converts the .bib to CSL-JSON once per build, started at
+    on_config (so it runs beside the citations' own pandoc run), and hooks/coins.py describes
+    the works from the very references.csl.json the site publishes."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    conversions: list[str] = []
+    real = pypandoc.convert_file
+    monkeypatch.setattr(pypandoc, "convert_file", lambda *a, **k: conversions.append(a[1]) or real(*a, **k))
+    monkeypatch.setenv("POD_CITATION_CACHE", "off")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config.plugins["bibtex"].last_configured = None  # a plugin kept from an earlier test's config reloads
+    config = config.plugins.on_config(config)
+    hooks = {Path(name).name: plugin for name, plugin in config.plugins.items()}
+    hooks["reference_formats.py"]._pending.result()  # started by on_config, before any file is read
+    assert conversions == ["csljson"]
+    files = config.plugins.on_files(get_files(config), config=config)
+    assert conversions == ["csljson"]
+    published = json.loads(files.get_file_from_path("references.csl.json").content_string)
+    assert hooks["coins.py"]._items == {item["id"]: item for item in published} and len(published) == 48
+
+
+def test_coins_says_what_it_needs_without_the_csl_json(fixture_site: Path) -> None:
+    import coins
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    with pytest.raises(PluginError, match="reference_formats.py listed before it"):
+        coins.on_files(Files([]), load_config(str(fixture_site / "mkdocs.yml")))
