@@ -5,8 +5,8 @@ When it runs, and what it does:
 * `on_files` (after every `on_config`): reads every page's Markdown once, finds each citation
   outside code (see `citation_syntax`), and stops the build on an unknown key with
   ``docs/page.md:LINE: unknown citation key 'seikula2008' (did you mean 'seikkula2008'?)``.
-  Then it formats all the site's citations in ONE pandoc run and pre-fills mkdocs-bibtex's
-  registry with the results, so mkdocs-bibtex starts no pandoc process per page. The
+  Then it formats all the site's citations together (one pandoc run per processor, side by
+  side: `bibliography.format_citations`) and pre-fills mkdocs-bibtex's registry with the results, so mkdocs-bibtex starts no pandoc process per page. The
   registry lives as long as `references.bib` is unchanged, so `mkdocs serve` rebuilds reuse it.
 * `on_config`: adds this module's small Python-Markdown extension (`CitationExtension`) after
   the site's extensions (it reads the footnotes extension's settings).
@@ -17,7 +17,7 @@ When it runs, and what it does:
 * `on_page_markdown`, priority -50 (after mkdocs-bibtex): puts the "@" back, and ends the page
   with a "References" heading and one placeholder paragraph (``zqrefs3zq``) for the page's
   works in APA (alphabetical) order, with a note on each incomplete record. Each reference is
-  rendered to HTML by Python-Markdown once per build (and help link), not once per page.
+  rendered to HTML by Python-Markdown once per build, not once per page (`reference_pieces`).
 * Inside Python-Markdown (`CitationExtension`): an inline pattern (priority 176, just ahead of
   the footnote markers' 175) puts each citation's HTML in place of its word, its author-date
   links carrying the ids the footnote markers had (fnref:key, fnref2:key, in Python-Markdown's
@@ -28,7 +28,7 @@ When it runs, and what it does:
   except that a back-link's name is its `aria-label`, not a `title`: screen readers say
   "Back to where this is cited" instead of the arrow's name, and Material, which mounts a
   tooltip on every element with a title (`content.tooltips`), has 70 fewer to start on the
-  glossary (its Lighthouse blocking time about halved).
+  glossary (its blocking time as the page opens fell by about a sixth: README, Performance).
 * `on_page_content` (priority 0, before hooks/glossary_terms.py at -10 and hooks/coins.py's
   `on_page_context` see the HTML): a placeholder Markdown did not reach (in code, or in raw HTML) becomes what
   mkdocs-bibtex would have written there; tells MkDocs' anchor check about the ids in the

@@ -8,7 +8,7 @@ derived from the one .bib at every build, so the three downloads cannot disagree
 * `references.csl.json`: CSL-JSON, for Zotero, Mendeley, citation.js and any CSL processor;
 * `references.ris`: RIS, for EndNote, Mendeley, Zotero and most other reference managers.
 
-When it runs: `on_config` (after `bib_check`'s, at priority 100) starts pandoc's conversion in
+When it runs: `on_config` (priority 90, after `bib_check`'s at 100) starts pandoc's conversion in
 a background thread, so that on a build without the cache (the first one, or after the .bib
 changed) it overlaps the citations' own pandoc run (hooks/citations.py, `on_files`);
 `on_files` waits for it and adds the two files.
@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from concurrent.futures import Future, ThreadPoolExecutor
 import json
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ def _convert(digest: str, bib_path: str, cache_dir: str | None) -> str:
     return text
 
 
-def csl_items(bib_path: str | Path, cache_dir: str | Path | None = None) -> list[dict[str, Any]]:
+def csl_items(bib_path: str | Path, cache_dir: str | Path | None) -> list[dict[str, Any]]:
     """The .bib as CSL-JSON items (pandoc's conversion, converted once per .bib content)."""
     path = str(bib_path)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -24,7 +24,8 @@ Rows (each one function below, so rows can be added without touching the others)
 The timed builds leave out hooks/prune_css.py (NOT_TIMED_HOOKS): about 2 s of PurgeCSS, the
 same with or without citations, that would only dilute the ratios.
 Each build runs in a fresh process; each variant is measured `--repeat` times (the real site,
-whose builds are short, three times as often), alternating, and the fastest time is kept. The Lighthouse rows come from `make lighthouse`.
+whose builds are short, three times as often), alternating, and the fastest time is kept.
+The Lighthouse rows come from `make lighthouse`.
 The book edition (`make pdf`, tools/pdf.py) is built once and its page count, size and
 build time reported (no target: for watching the trend).
 """
