@@ -47,6 +47,8 @@ build-properdocs: $(PROPERDOCS_STAMP) node_modules/.installed
 
 # Node packages, pinned in package.json and package-lock.json: PurgeCSS (every build prunes the
 # CSS with it, hooks/prune_css.py) and the iframe-worker shim for the offline build.
+# `make a11y` and `make lighthouse` install the devDependencies too (a superset), and touch
+# the same stamp, so that the next build does not reinstall.
 node_modules/.installed: package.json package-lock.json
 	npm ci --omit=dev --silent --no-audit --no-fund
 	touch $@
@@ -91,6 +93,7 @@ test: $(STAMP) $(PROPERDOCS_STAMP) node_modules/.installed system-packages
 a11y: build
 	bash tools/system-packages.sh a11y
 	npm ci --silent --no-audit --no-fund
+	touch node_modules/.installed
 	$(BIN)/python -m tools.a11y site
 	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
 
@@ -101,6 +104,7 @@ csp: build
 # Lighthouse scores (mobile) against nginx with deploy/nginx.conf; installs Lighthouse first.
 lighthouse: build system-packages
 	npm ci --silent --no-audit --no-fund
+	touch node_modules/.installed
 	$(BIN)/python -m tools.lighthouse
 
 # Check a built site folder without the hooks: no raw citation left, every citation link

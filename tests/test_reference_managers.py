@@ -158,7 +158,7 @@ def test_metadata_check_fails_on_a_wrong_date(built_site: Path, tmp_path: Path) 
 
 # --- COinS -----------------------------------------------------------------------------------
 
-_COINS = re.compile(r'<li id="(?:fn:|ref-)(?P<key>[^"]+)"[^>]*>(?:<span class="Z3988" title="(?P<title>[^"]*)"></span>)?')
+_COINS = re.compile(r'<li id="(?:fn:|ref-)(?P<key>[^"]+)"[^>]*>(?:<span class="Z3988" title="(?P<title>[^"]*)" data-preview></span>)?')
 
 # Phrases of an incomplete record's x-note (in a sentence saying "not yet") -> the COinS
 # keys that would carry what it names. A COinS must carry none of them.

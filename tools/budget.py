@@ -1,7 +1,9 @@
 """Performance budget: bytes each page costs a reader, compressed (gzip -6, as nginx sends).
 
 For every page of a built site: its HTML plus the CSS, JavaScript, fonts and images it
-loads; the search index and search worker (loaded once, on first search) are listed apart.
+loads; the search index and search worker are listed apart (Material's search starts with
+the page, so every page load fetches them, not only a search; nginx serves the index with
+`expires epoch`, so a browser asks for it again on each page).
 Run with `make bench` (after a build) or `python -m tools.budget site`.
 Budget: a principle page <= 100 KB compressed, search excluded.
 """
@@ -61,7 +63,7 @@ def report(site: Path) -> tuple[str, bool]:
             f"{cost[k] / 1024:>{w}.1f}" for k, w in (("html", 6), ("css", 6), ("js", 6), ("fonts", 6), ("images", 7)))
             + f" {total / 1024:>7.1f}" + ("  OVER BUDGET" if over else ""))
     for name, size in search_cost(site).items():
-        lines.append(f"{name:<44} {'':>35} {size / 1024:>7.1f}  (once, on first search)")
+        lines.append(f"{name:<44} {'':>35} {size / 1024:>7.1f}  (with every page load)")
     return "\n".join(lines), within
 
 

@@ -98,3 +98,35 @@ def test_term_tooltips_fit_a_320_pixel_screen(browser: Browser, site_url: str, p
         link.blur()
         page.wait_for_timeout(300)
     page.context.close()
+
+
+def hover_first_coins(page: Page) -> str:
+    """Give the first COinS span a size (it is empty), hover it and return what any open
+    tooltip says ('' when none opens)."""
+    page.locator(".Z3988").first.evaluate("el => el.setAttribute('style', 'display:inline-block;width:24px;height:24px')")
+    page.locator(".Z3988").first.hover()
+    page.wait_for_timeout(1000)
+    tips = page.locator(".md-tooltip2--active, .md-tooltip--active")
+    return " ".join(tips.all_inner_texts())
+
+
+def test_material_mounts_no_tooltip_on_a_coins_span(browser: Browser, site_url: str) -> None:
+    """hooks/coins.py marks each COinS span data-preview, which Material's content.tooltips
+    skips: no tooltip is mounted at load (each costs script time) and none can open. The
+    control (the same page served without the attribute) shows the check can tell."""
+    page, errors, _ = open_page(browser, site_url + "references/")
+    assert page.locator(".Z3988").count() > 0 and page.locator(".Z3988:not([data-preview])").count() == 0
+    assert hover_first_coins(page) == ""
+    assert errors == []
+    page.context.close()
+
+    control, _, _ = open_page(browser, "about:blank")
+
+    def without_attribute(route) -> None:  # noqa: ANN001
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(" data-preview>", ">"))
+
+    control.route(site_url + "references/", without_attribute)
+    control.goto(site_url + "references/", wait_until="load")
+    assert "ctx_ver=Z39.88-2004" in hover_first_coins(control)  # Material's tooltip, had it been mounted
+    control.context.close()
