@@ -6,8 +6,9 @@ When it runs, and what it does:
   outside code (see `citation_syntax`), and stops the build on an unknown key with
   ``docs/page.md:LINE: unknown citation key 'seikula2008' (did you mean 'seikkula2008'?)``.
   Then it formats all the site's citations together (one pandoc run per processor, side by
-  side: `bibliography.format_citations`) and pre-fills mkdocs-bibtex's registry with the results, so mkdocs-bibtex starts no pandoc process per page. The
-  registry lives as long as `references.bib` is unchanged, so `mkdocs serve` rebuilds reuse it.
+  side: `bibliography.format_citations`) and pre-fills mkdocs-bibtex's registry with the
+  results, so mkdocs-bibtex starts no pandoc process per page. The registry lives as long as
+  `references.bib` is unchanged, so `mkdocs serve` rebuilds reuse it.
 * `on_config`: adds this module's small Python-Markdown extension (`CitationExtension`) after
   the site's extensions (it reads the footnotes extension's settings).
 * `on_page_markdown`, priority 50 (before mkdocs-bibtex): hides every "@" that is not a
