@@ -24,16 +24,18 @@ PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 .PHONY: install system-packages serve build pdf offline test check a11y bench csp lighthouse clean \
 	properdocs build-properdocs verify-site release
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP) node_modules/.installed
 
-$(PROPERDOCS_STAMP): requirements-properdocs.txt
+$(PROPERDOCS_STAMP): requirements-properdocs.txt pyproject.toml
 	$(PYTHON) -m venv $(PROPERDOCS_VENV)
 	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-properdocs.txt
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(PROPERDOCS_STAMP)
 
 # The ProperDocs environment (the tests compare its build with MkDocs's).

@@ -12,11 +12,11 @@ An organisation hosting a copy names the folder in its override file:
 
 When it runs, and what it does:
 
-* `on_config`, priority 110 (before `bib_check` at 100 reads the .bib): checks the settings,
+* `on_config`, priority 110 (before the citations plugin at 100 reads the .bib): checks the settings,
   appends the section to the navigation (every Markdown file of the folder, by file name;
   our navigation is left as it is), and, with `bib`, checks that file on its own (file, line
   and key in every message), refuses a key that `references.bib` already has, and points
-  mkdocs-bibtex at the two files joined (in `.cache/bib/`).
+  the citations plugin's `bib_file` at the two files joined (in `.cache/bib/`).
 * `on_files`, priority 90 (before the citations hook checks every page): adds every file
   of the folder to the site under the folder's name, so the pages go through the same
   checks as ours (strict links, citation keys, page metadata), and into search and the sitemap.
@@ -30,7 +30,6 @@ When it runs, and what it does:
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,8 +40,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-sys.path.insert(0, os.path.dirname(__file__))
-import bibliography  # noqa: E402
+from markdown_citations import bibliography
+from markdown_citations.mkdocs_plugin import bib_path
 
 KEYS = {"dir", "section", "bib", "licence"}
 
@@ -121,14 +120,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     entries = [f"{local.prefix}/{page.relative_to(local.folder).as_posix()}" for page in found]
     config.nav = [*config.nav, {local.section: entries}]
     if local.bib is not None:
-        config.plugins["bibtex"].config.bib_file = str(_joined_bib(config, local))
+        config.plugins["citations"].config.bib_file = str(_joined_bib(config, local))
     return config
 
 
 def _joined_bib(config: MkDocsConfig, local: Settings) -> Path:
     """Check the organisation's .bib on its own and against ours; write the two joined."""
-    plugin = config.plugins.get("bibtex")
-    ours = Path(config.config_file_path).parent / plugin.config.bib_file
+    ours = Path(bib_path(config))
     problems: list[str] = []
     loaded = []
     for path in (ours, local.bib):

@@ -1,9 +1,9 @@
 """All the content checks, without building the site: `make check`.
 
-Checks references.bib and every citation (with the build hooks' own code), links between
+Checks references.bib and every citation (with the build's own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
-citation clutter (tools/citation_density.py), declared sources (hooks/page_source.py), glossary
-entries (hooks/glossary_terms.py) and reading grades (tools/readability.py, printed), and
+citation clutter (tools/citation_density.py), declared sources (the citations extension), glossary
+entries (markdown_citations/glossary.py) and reading grades (tools/readability.py, printed), and
 lists pages whose review is overdue. With `--config organisation.yml`
 (`make check CONFIG=...`), an organisation's own pages (`extra.local_pages`) and its own .bib are
 checked the same way. Each problem is one line naming the file, the line and what
@@ -21,18 +21,17 @@ from pathlib import Path
 
 from mkdocs.utils.meta import get_data
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
+from mkdocs.exceptions import PluginError
 
-import bibliography  # noqa: E402
-import glossary_terms  # noqa: E402
-import local_pages  # noqa: E402
-import page_meta  # noqa: E402
-from citations import check_keys  # noqa: E402
-from mkdocs.exceptions import PluginError  # noqa: E402
-from page_source import source_problems  # noqa: E402
-from tools import citation_density, language, links, readability  # noqa: E402
-from tools.offline_zip import read_config  # noqa: E402
+from hooks import local_pages, page_meta
+from markdown_citations import bibliography
+from markdown_citations import glossary as glossary_terms
+from markdown_citations.extension import source_problems
+from markdown_citations.library import check_keys
+from tools import citation_density, language, links, readability
+from tools.offline_zip import read_config
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(root: Path = ROOT, config: Path | None = None) -> int:
@@ -69,7 +68,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
         blocks, trouble = check_keys(where, text, known)
         if known:
             problems.extend(trouble)
-            problems.extend(source_problems(where, text, known))
+            problems.extend(source_problems(where, get_data(text)[1], text, known))
         cited.update(key for block in blocks for key in block.keys if key in known)
         if not trouble:
             problems.extend(str(problem) for problem in citation_density.check_page(where, text))

@@ -16,16 +16,14 @@ of HTML only are not blocks, and every list item and table row is a block of its
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
 
-from citation_syntax import CitationItem, blank_code, find_citations  # noqa: E402
+from markdown_citations.syntax import CitationItem, blank_code, find_citations
 
 PRINCIPLE_PAGES = tuple(f"docs/principles/{name}.md" for name in
                         ("attunement", "validation", "connection-and-mutuality", "self-disclosure"))

@@ -15,9 +15,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
 
-from citation_syntax import blank_code  # noqa: E402
+from markdown_citations.syntax import blank_code
 
 QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 

@@ -48,9 +48,8 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
-from book_pdf import pdf_name  # noqa: E402  (the one place the book's file name is made)
-from prune_css import stylesheets as linked_stylesheets  # noqa: E402
+from hooks.book_pdf import pdf_name  # (the one place the book's file name is made)
+from hooks.prune_css import stylesheets as linked_stylesheets
 CHROMIUM = "/usr/bin/chromium"
 LANG = "en-GB"
 BASE = "https://book.invalid/"  # stands in for the site root while links are resolved

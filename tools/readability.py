@@ -14,15 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import sys
 
 import textstat
 from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "hooks"))
 
-from citation_syntax import blank_code  # noqa: E402
+from markdown_citations.syntax import blank_code
 
 LIMIT = 8.0
 PAGES = ("docs/index.md", "docs/principles/index.md")

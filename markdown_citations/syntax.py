@@ -1,7 +1,7 @@
 """Find Pandoc-style citations in Markdown source, skipping code and e-mail addresses.
 
-A plain library (not an MkDocs hook): the citation hooks and the stand-alone checker
-(`python -m tools.check`) both call it, so a build and a check read citations the same way.
+The Markdown extension and the stand-alone checker (`python -m tools.check`) both call it,
+so a build and a check read citations the same way.
 
 Syntax, as in Pandoc: ``[@key]``, ``[@key, p. 489]``, ``[see @a; @b]`` and ``[-@key]``.
 A bare ``@word`` is not a citation. Citations inside inline code, fenced code blocks and
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-MASK = "\ue000"  # stands in for every "@" that is not part of a citation (see `mask_at_signs`)
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
@@ -149,21 +147,3 @@ def find_citations(markdown: str) -> list[CitationBlock]:
         items = [_parse_item(part, line, match.group(0)) for part in raw.split(";")]
         blocks.append(CitationBlock(raw=raw, line=line, start=match.start(), end=match.end(), items=items))
     return blocks
-
-
-def mask_at_signs(markdown: str, blocks: list[CitationBlock]) -> str:
-    """Replace every "@" outside `blocks` with MASK, so no other tool mistakes it for a citation."""
-    if MASK in markdown:
-        raise ValueError("the page contains the private-use character U+E000, which the citation masking reserves")
-    pieces = []
-    position = 0
-    for block in blocks:
-        pieces.append(markdown[position: block.start].replace("@", MASK))
-        pieces.append(markdown[block.start: block.end])
-        position = block.end
-    pieces.append(markdown[position:].replace("@", MASK))
-    return "".join(pieces)
-
-
-def unmask_at_signs(markdown: str) -> str:
-    return markdown.replace(MASK, "@")

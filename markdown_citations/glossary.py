@@ -1,37 +1,40 @@
-"""MkDocs hook: every glossary term explained where a reader first meets it on a page.
+"""The Python-Markdown extension that explains every glossary term where a reader first
+meets it on a page.
 
-docs/glossary.md is the only list of terms: a definition list, each term on its own line
-followed by `:   definition` lines. The first sentence (first line) of a definition is its
-short definition. From that one file, and nothing kept by hand:
+The glossary (docs/glossary.md) is the only list of terms: a definition list, each term on
+its own line followed by `:   definition` lines; the first sentence (first line) of a
+definition is its short definition. From that one file, and nothing kept by hand:
 
-* `on_files`: reads the glossary and stops the build on a term with no definition, naming
-  the file and line (`make check` runs the same `problems`).
-* `on_page_markdown`, on the glossary page only: gives each term a stable id (its headword
-  as a slug, for example `#network-meeting`), so other pages can link to an entry.
-* `on_page_content`, priority -10 (after the citation hooks): on every other page, makes
-  the first use of each term a link to its entry, with the short definition as its `title`
-  (not on the term's own page, the one its entry points to with "See [...](page.md)").
-  Material's tooltips (the `content.tooltips` feature) show that title on hover and on
-  keyboard focus and tie it to the link with `aria-describedby`, so screen readers announce
-  it; docs/javascripts/tooltips.js closes it on Escape. Plurals and capitalised forms match,
-  a longer term wins over a shorter one inside it ("network meeting" over "network"), and
-  nothing is marked inside headings, quotations, code, links, abbreviations or citations.
+* on the glossary page (preprocessor, priority 27): each term gets a stable id, its headword
+  as a slug (`#network-meeting`), so other pages can link to an entry;
+* on every other page (postprocessor, priority 1, after raw HTML is restored): the first use
+  of each term becomes a link to its entry, with the short definition as its `title`, except
+  on the term's own page (the one its entry points to with "See [...](page.md)"). Material's
+  tooltips (`content.tooltips`) show the title on hover and focus and tie it to the link with
+  `aria-describedby`; docs/javascripts/tooltips.js closes it on Escape. Plurals and
+  capitalised forms match, a longer term wins over a shorter one inside it, and nothing is
+  marked inside headings, quotations, code, links, abbreviations or citations.
+
+The page being rendered comes from `context.find_context`; without one (a builder that says
+nothing of its pages) terms are left unmarked. `parse` is also what `make check` runs.
 """
 
 from __future__ import annotations
 
+import functools
 import html
-import posixpath
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import markdown
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+
+from .context import find_context
 
 GLOSSARY = "glossary.md"
 CLASS = "glossary-term"
@@ -209,49 +212,80 @@ def _mark_text(text: str, terms: list[Term], href: str, expression: re.Pattern[s
     return "".join(pieces)
 
 
-# ---------------------------------------------------------------------------------------
-# The hook's events.
-
-_state: dict[str, object] = {}  # per build: the terms and their expression
+class GlossaryError(ValueError):
+    """Glossary entries to fix, one 'file:line: what to do' per line."""
 
 
-def _glossary_where(config: MkDocsConfig) -> str:
-    return posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), GLOSSARY)
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    _state.clear()
-    file = files.get_file_from_path(GLOSSARY)
-    if file is None:
-        return files
-    missing = [name for name in ("def_list", "attr_list") if name not in config.markdown_extensions]
-    if missing:
-        raise PluginError(f"mkdocs.yml: the glossary needs the Markdown extensions {', '.join(missing)} "
-                          "(add them under markdown_extensions)")
-    terms, problems = parse(file.content_string, _glossary_where(config))
+@functools.lru_cache(maxsize=4)
+def _load(text: str, where: str) -> tuple[list[Term], re.Pattern[str] | None]:
+    terms, problems = parse(text, where)
     if problems:
-        raise PluginError("glossary entries to fix:\n" + "\n".join(problems))
-    _state.update(terms=terms, expression=matcher(terms) if terms else None, url=file.url)
-    return files
+        raise GlossaryError("glossary entries to fix:\n" + "\n".join(problems))
+    return terms, matcher(terms) if terms else None
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri != GLOSSARY:
-        return markdown
-    terms = {term.headword: term for term in _state.get("terms", [])}  # type: ignore[union-attr]
-    lines = markdown.split("\n")
+def load(path: str | Path, where: str | None = None) -> tuple[list[Term], re.Pattern[str] | None]:
+    """The checked terms of the glossary at `path` and their expression (once per content)."""
+    return _load(Path(path).read_text(encoding="utf-8"), where or str(path))
+
+
+def add_ids(lines: list[str], terms: list[Term]) -> list[str]:
+    """The glossary page's lines with `{ #id }` after each headword."""
+    by_headword = {term.headword: term for term in terms}
+    lines = list(lines)
     for index, line in enumerate(lines[:-1]):
-        term = terms.get(line.strip())
+        term = by_headword.get(line.strip())
         if term and lines[index + 1].startswith(":"):
             lines[index] = f"{line.rstrip()} {{ #{term.id} }}"
-    return "\n".join(lines)
+    return lines
 
 
-@event_priority(-10)
-def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    terms = _state.get("terms")
-    if not terms or page.file.src_uri == GLOSSARY:
-        return content
-    href = get_relative_url(str(_state["url"]), page.url)
-    return mark_terms(content, terms, href, _state["expression"], page.file.src_uri)  # type: ignore[arg-type]
+class _Ids(Preprocessor):
+    def __init__(self, md: markdown.Markdown, extension: GlossaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
 
+    def run(self, lines: list[str]) -> list[str]:
+        page = find_context(self.md, self.extension.getConfig("site") or None)
+        if page is None or page.path != self.extension.getConfig("page"):
+            return lines
+        return add_ids(lines, self.extension.terms()[0])
+
+
+class _Terms(Postprocessor):
+    def __init__(self, md: markdown.Markdown, extension: GlossaryExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        page = find_context(self.md, self.extension.getConfig("site") or None)
+        if page is None or page.path == self.extension.getConfig("page"):
+            return text
+        terms, expression = self.extension.terms()
+        href = page.link_to(self.extension.getConfig("page"))
+        if not terms or not href:
+            return text
+        return mark_terms(text, terms, href, expression, page.path)
+
+
+class GlossaryExtension(Extension):
+    """Glossary terms linked, with their short definition, at their first use on each page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "glossary_file": ["docs/glossary.md", "The glossary's Markdown file (relative to the working folder)"],
+            "page": [GLOSSARY, "The glossary's path inside the docs folder"],
+            "site": ["", "Set by a builder's plugin: the page being rendered"],
+        }
+        super().__init__(**kwargs)
+
+    def terms(self) -> tuple[list[Term], re.Pattern[str] | None]:
+        return load(self.getConfig("glossary_file"))
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_Ids(md, self), "glossary-ids", 27)
+        md.postprocessors.register(_Terms(md, self), "glossary-terms", 1)
+
+
+def makeExtension(**kwargs: Any) -> GlossaryExtension:  # noqa: N802 (Python-Markdown's name)
+    return GlossaryExtension(**kwargs)

@@ -1,22 +1,15 @@
-"""MkDocs hook: publish the references as CSL-JSON and RIS beside `references.bib`.
+"""The references as CSL-JSON and RIS, made from the .bib at every build.
 
-Runs at `on_files`, after `bib_check` has checked `references.bib` and added it to the site.
-Pandoc (from the pinned pypandoc-binary, the same reader that formats the site's citations)
-converts the .bib to CSL-JSON; rispy (pinned) writes RIS from that CSL-JSON. Both files are
-derived from the one .bib at every build, so the three downloads cannot disagree:
+Pandoc (from the pinned pypandoc-binary, the same reader that formats the citations)
+converts the .bib to CSL-JSON; rispy (pinned) writes RIS from that CSL-JSON, so the three
+downloads cannot disagree:
 
 * `references.csl.json`: CSL-JSON, for Zotero, Mendeley, citation.js and any CSL processor;
 * `references.ris`: RIS, for EndNote, Mendeley, Zotero and most other reference managers.
 
-When it runs: `on_config` (priority 90, after `bib_check`'s at 100) starts pandoc's conversion in
-a background thread, so that on a build without the cache (the first one, or after the .bib
-changed) it overlaps the citations' own pandoc run (hooks/citations.py, `on_files`);
-`on_files` waits for it and adds the two files.
-
-The published CSL-JSON is also what `hooks/coins.py` describes each work with. Two things pandoc writes
-are corrected, and only these: BibTeX's "and others" (which means "et al.") is left out of
-name lists instead of becoming a person called "others", and an entry of no CSL type
-(pandoc gives @misc none) is typed "document".
+Two things pandoc writes are corrected, and only these: BibTeX's "and others" (which means
+"et al.") is left out of name lists instead of becoming a person called "others", and an
+entry of no CSL type (pandoc gives @misc none) is typed "document".
 """
 
 from __future__ import annotations
@@ -24,21 +17,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pypandoc
 import rispy
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
 
-sys.path.insert(0, os.path.dirname(__file__))
-import bib_check  # noqa: E402
+from .cache import cache_file
 
 CSL_JSON_NAME = "references.csl.json"
 RIS_NAME = "references.ris"
@@ -75,9 +60,8 @@ RIS_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED"]
 @functools.lru_cache(maxsize=4)
 def _convert(digest: str, bib_path: str, cache_dir: str | None) -> str:
     """Pandoc's CSL-JSON for the .bib: once per .bib content in a process (`mkdocs serve`), and
-    kept on disk between builds, as the formatted citations are (hooks/citations.py), named by
-    the .bib, pandoc's version and this code; POD_CITATION_CACHE=off (a cold build) skips it."""
-    cache = bib_check.cache_file(Path(cache_dir) if cache_dir is not None else None, "csl", [
+    kept on disk between builds, named by the .bib, pandoc's version and this code."""
+    cache = cache_file(Path(cache_dir) if cache_dir is not None else None, "csl", [
         digest.encode(), pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes()])
     if cache and cache.is_file():
         return cache.read_text(encoding="utf-8")
@@ -152,28 +136,6 @@ def ris_text(items: list[dict[str, Any]]) -> str:
                        mapping=RIS_MAPPING, list_tags=RIS_LIST_TAGS)
 
 
-# This build's conversion, started at on_config (this module is loaded afresh for each build).
-_pending: Future[list[dict[str, Any]]] | None = None
-
-
-@event_priority(90)  # after hooks/bib_check.py (100) has checked the .bib
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _pending
-    path, cache = bib_check.bib_path(config), bib_check.cache_dir(config)
-    pool = ThreadPoolExecutor(max_workers=1)
-    _pending = pool.submit(csl_items, path, cache)
-    pool.shutdown(wait=False)  # on_files waits for the result
-    return config
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    path = bib_check.bib_path(config)
-    try:
-        items = _pending.result() if _pending is not None else csl_items(path, bib_check.cache_dir(config))
-    except (RuntimeError, OSError, ValueError) as error:
-        raise PluginError(f"{os.path.basename(path)}: pandoc could not convert it to CSL-JSON: {error}") from None
-    for name, content in ((CSL_JSON_NAME, json.dumps(items, ensure_ascii=False, indent=2) + "\n"),
-                          (RIS_NAME, ris_text(items))):
-        if files.get_file_from_path(name) is None:
-            files.append(File.generated(config, name, content=content))
-    return files
+def csl_json_text(items: list[dict[str, Any]]) -> str:
+    """The CSL-JSON download."""
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
