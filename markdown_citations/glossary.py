@@ -280,7 +280,9 @@ class GlossaryExtension(Extension):
         super().__init__(**kwargs)
 
     def terms(self) -> tuple[list[Term], re.Pattern[str] | None]:
-        return load(self.getConfig("glossary_file"))
+        """The glossary's terms (none while the site has no glossary file)."""
+        path = Path(self.getConfig("glossary_file"))
+        return load(path) if path.is_file() else ([], None)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_Ids(md, self), "glossary-ids", 27)
