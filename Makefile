@@ -20,9 +20,12 @@ export SOURCE_DATE_EPOCH
 # ProperDocs, the second builder (a maintained fork of MkDocs 1.6), in its own environment.
 PROPERDOCS_VENV := .venv-properdocs
 PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
+# Zensical, the third: it runs our Markdown extensions only (tests/test_zensical.py).
+ZENSICAL_VENV := .venv-zensical
+ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
 
 .PHONY: install system-packages serve build pdf offline test check a11y bench csp lighthouse clean \
-	properdocs build-properdocs verify-site release
+	properdocs build-properdocs zensical verify-site release
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +43,15 @@ $(PROPERDOCS_STAMP): requirements-properdocs.txt pyproject.toml
 
 # The ProperDocs environment (the tests compare its build with MkDocs's).
 properdocs: $(PROPERDOCS_STAMP)
+
+$(ZENSICAL_STAMP): requirements-zensical.txt pyproject.toml
+	$(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(ZENSICAL_STAMP)
+
+# The Zensical environment (a test builds our pages with it and checks every citation).
+zensical: $(ZENSICAL_STAMP)
 
 # The same site built with ProperDocs instead of MkDocs, into site-properdocs/.
 build-properdocs: $(PROPERDOCS_STAMP) node_modules/.installed
@@ -84,7 +96,7 @@ offline: $(STAMP) node_modules/.installed pdf
 check: $(STAMP)
 	$(BIN)/python -m tools.check --config $(strip $(CONFIG))
 
-test: $(STAMP) $(PROPERDOCS_STAMP) node_modules/.installed system-packages
+test: $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
 

@@ -72,9 +72,11 @@ class Bibliography:
         return " ".join(self.entries[key].fields.get("x-note", "").split())
 
 
-def load(path: Path, display: str | None = None, text: str | None = None) -> Bibliography:
+def load(path: Path, display: str | None = None, text: str | None = None,
+         key_convention: bool = True) -> Bibliography:
     """Parse and check `path` (or `text`, its contents already read); raise BibError naming
-    file, line and key of every problem."""
+    file, line and key of every problem. `key_convention` checks keys against this project's
+    convention (surname, year, letter), which other sites need not follow."""
     text = path.read_text(encoding="utf-8") if text is None else text
     shown = display or str(path)
     headers = []
@@ -119,13 +121,13 @@ def load(path: Path, display: str | None = None, text: str | None = None) -> Bib
         raise BibError([BibProblem(shown, 0, "", f"cannot read the file: {error}")]) from None
     lines = {key: line for _, key, line in headers}
     bibliography = Bibliography(path=path, entries=dict(data.entries), lines=lines)
-    problems.extend(check_entries(bibliography, shown))
+    problems.extend(check_entries(bibliography, shown, key_convention))
     if problems:
         raise BibError(problems)
     return bibliography
 
 
-def check_entries(bib: Bibliography, shown: str) -> list[BibProblem]:
+def check_entries(bib: Bibliography, shown: str, key_convention: bool = True) -> list[BibProblem]:
     """Field rules: key convention, DOI syntax, status values, required fields."""
     problems = []
     for key, entry in bib.entries.items():
@@ -134,7 +136,7 @@ def check_entries(bib: Bibliography, shown: str) -> list[BibProblem]:
         def problem(message: str) -> None:
             problems.append(BibProblem(shown, line, key, message))
 
-        if not KEY_CONVENTION.match(key):
+        if key_convention and not KEY_CONVENTION.match(key):
             problem("key does not follow the convention: surname and year in lower case, "
                     "such as 'seikkula2008' or 'mead2010a'")
         doi = entry.fields.get("doi", "")

@@ -60,13 +60,14 @@ class Library:
 
     @staticmethod
     def open(bib_path: str | Path, csl_path: str | Path | None = None, cache_dir: str | Path | None = None,
-             shown: str | None = None) -> Library:
-        """The library for this .bib (raises bibliography.BibError naming file, line and key)."""
+             shown: str | None = None, key_convention: bool = False) -> Library:
+        """The library for this .bib (raises bibliography.BibError naming file, line and key);
+        `key_convention` also holds every key to this project's convention."""
         path = Path(bib_path).resolve()
         style = Path(csl_path).resolve() if csl_path else Path(get_style_filepath(STYLE))
         text = path.read_bytes()
         return _open(path, hashlib.sha256(text).hexdigest(), style, shown or str(bib_path),
-                     str(cache_dir) if cache_dir is not None else None)
+                     str(cache_dir) if cache_dir is not None else None, key_convention)
 
     @property
     def keys(self) -> set[str]:
@@ -147,8 +148,8 @@ class Library:
 
 
 @functools.lru_cache(maxsize=8)
-def _open(path: Path, digest: str, style: Path, shown: str, cache_dir: str | None) -> Library:
-    checked = bibliography.load(path, display=shown)
+def _open(path: Path, digest: str, style: Path, shown: str, cache_dir: str | None, key_convention: bool) -> Library:
+    checked = bibliography.load(path, display=shown, key_convention=key_convention)
     return Library(path, style, checked, Path(cache_dir) if cache_dir else None)
 
 

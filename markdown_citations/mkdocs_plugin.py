@@ -50,6 +50,7 @@ class CitationsConfig(base.Config):
     bib_file = c.Optional(c.Type(str))  # default: the citations extension's bib_file, else references.bib
     csl_file = c.Optional(c.Type(str))  # default: APA 7th edition
     cache_dir = c.Type(str, default=".cache/citations")
+    key_convention = c.Type(bool, default=False)  # keys as this project writes them: surname, year, letter
     # Settings of mkdocs-bibtex, accepted so that its sites build unchanged.
     bib_by_default = c.Type(bool, default=True)  # a citing page always ends with its References
     bib_command = c.Type(str, default="\\bibliography")  # removed: the References end the page
@@ -121,7 +122,8 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         csl = self.config.csl_file or settings.get("csl_file") or None
         cache = Path(base_dir).resolve() / self.config.cache_dir
         try:
-            library = Library.open(path, os.path.join(base_dir, csl) if csl else None, cache, shown=shown)
+            library = Library.open(path, os.path.join(base_dir, csl) if csl else None, cache, shown=shown,
+                                   key_convention=self.config.key_convention)
         except FileNotFoundError:
             raise PluginError(f"{shown}: file not found (mkdocs.yml names it as bib_file)") from None
         except bibliography.BibError as error:
