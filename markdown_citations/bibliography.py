@@ -250,6 +250,10 @@ def plan_chunks(entries: dict[str, Entry], blocks: list[str], limit: int,
 def _run_pandoc(bib_path: Path, csl_path: str, works: list[str], blocks: list[str]) -> str:
     nocite = ", ".join(f"@{key}" for key in works)
     document = f"---\nlink-citations: true\nnocite: '{nocite}'\n---\n\n"
+    # Each work is cited once first, in key order: citeproc letters works it cannot tell apart
+    # (same authors and year, no title to sort by) in the order they are first cited, so the
+    # letters are those of the keys (mead2010a, mead2010b) whichever blocks a run holds.
+    document += "".join(f"FIRST [@{key}]\n\n" for key in sorted(works))
     document += "\n\n".join(f"CITE{number} {block}" for number, block in enumerate(blocks))
     document += "\n\n# References {-}\n\n::: {#refs}\n:::\n"
     return pypandoc.convert_text(

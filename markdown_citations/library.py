@@ -90,8 +90,9 @@ class Library:
             todo = [block for block in dict.fromkeys(blocks) if block not in self.inline]
             if not todo and self.order:
                 return
-            formatted = bibliography.format_citations(self.bib_path, str(self.csl_path), todo, self.bib.entries,
-                                                      every_work=not self.order)
+            # Every work takes part in every run: citeproc's year letters (2010a, 2010b) depend
+            # on which works a run holds, so a run of a few would letter them differently.
+            formatted = bibliography.format_citations(self.bib_path, str(self.csl_path), todo, self.bib.entries)
             self.inline.update(formatted.inline)
             self.references.update(formatted.references)
             if not self.order:
