@@ -1,6 +1,7 @@
 """All the content checks, without building the site: `make check`.
 
-Checks references.bib and every citation (with the build hooks' own code), links between
+Checks references.bib (names of more than one word in titles kept in braces,
+tools/proper_nouns.py) and every citation (with the build hooks' own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
 citation clutter (tools/citation_density.py), declared sources (hooks/page_source.py), glossary
 entries (hooks/glossary_terms.py) and reading grades (tools/readability.py, printed), and
@@ -31,7 +32,7 @@ import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from page_source import source_problems  # noqa: E402
-from tools import citation_density, language, links, readability  # noqa: E402
+from tools import citation_density, language, links, proper_nouns, readability  # noqa: E402
 from tools.offline_zip import read_config  # noqa: E402
 
 
@@ -43,6 +44,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
     except bibliography.BibError as error:
         problems.extend(str(problem) for problem in error.problems)
         known = set()
+    problems.extend(str(problem) for problem in proper_nouns.check(root / "references.bib"))
     local = None
     if config is not None:
         try:
@@ -56,6 +58,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
                      "or give yours another key" for key, line in theirs.lines.items() if key.lower() in
                      {k.lower() for k in known}]
             problems.extend(clash)
+            problems.extend(str(problem) for problem in proper_nouns.check(local.bib, local.shown(local.bib)))
             known |= set(theirs.entries)
         except bibliography.BibError as error:
             problems.extend(str(problem) for problem in error.problems)
