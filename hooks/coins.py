@@ -1,21 +1,38 @@
-"""MkDocs hook: COinS on every reference, so reference managers can save the cited works.
+"""MkDocs hook: COinS on the References page, so reference managers can save the cited works.
+
+Which pages carry COinS, and what each span holds, follows what Zotero does with them
+(its translators, github.com/zotero/translators: `COinS.js`, `Embedded Metadata.js`):
+
+* Zotero runs the COinS translator (priority 310) before Embedded Metadata (320), which reads
+  each page's `citation_*` and Dublin Core tags (`overrides/partials/reference-meta.html`).
+  One span on a page, and the plain "Save to Zotero" saves that cited work as if it were the
+  page; two or more, and it offers a list of works. So only a page whose purpose is the list
+  of works carries COinS (`pages_with_coins`): the References page, whose site-wide list has
+  `<li id="ref-KEY">` items. Every other page, with a References section of `<li id="fn:KEY">`
+  items, carries none and saves as itself, a web page.
+* The References page's list starts with a span for the page itself (`page_coins`), so the
+  page is the first choice in that list.
+* A span is made only where Zotero can use it without a look-up (`coins_usable`): COinS.js
+  sends a span without a title to a search translator, and none accepts ours, so it vanishes.
+  A work whose title is not verified has no span; the downloads carry every work.
+* Each span's type is one Zotero reads back as the same kind (`context_object`): a journal
+  article, book, chapter or report as such; a manuscript or a document as Dublin Core with
+  `rft.type` naming the Zotero type (`Zotero.Utilities.parseContextObject`, openurl.js in
+  zotero/utilities). A chapter's DOI also comes as its `https://doi.org/` address (the
+  published CSL-JSON gives it, `reference_formats.doi_url`), since Zotero has no DOI field
+  for a book section and keeps the address as the item's URL.
 
 Runs at `on_files`, priority -10 (reads the works once per build from `references.csl.json`,
 which `hooks/reference_formats.py` has just added to the site's files) and at
-`on_page_context`, priority 40: after `hooks/citations.py` (priority 50) has filled
-the site-wide list, and before the page is written. Each reference in a page's References
-section (`<li id="fn:KEY">`) and on the References page (`<li id="ref-KEY">`) gets an empty
+`on_page_context`, priority 40: after `hooks/citations.py` (priority 50) has filled the
+site-wide list, and before the page is written. Each span is an empty
 `<span class="Z3988" title="ctx_ver=Z39.88-2004&..." data-preview>`, the ContextObject
-(OpenURL 1.0, KEV) that Zotero, Mendeley and others read to offer each work for saving.
+(OpenURL 1.0, KEV).
 
 `data-preview` keeps Material's `content.tooltips` feature off the span: Material mounts a
 tooltip on every `[title]:not([data-preview])` in the content at page load, and an empty
-span can never show one. On a link the attribute asks for an instant preview; on a span it
-does nothing else. Measured with Chromium's `Performance.getMetrics` on the References page
-with its 48 COinS repeated ten times (480): 366 ms of script at load without the attribute,
-123 ms with it, about 0.5 ms of script for each span on this machine, 2 ms under Lighthouse's
-fourfold CPU slowdown. tests/browser/test_glossary_tooltips.py checks that hovering a span
-opens no tooltip, where the same page served without the attribute opens Material's.
+span can never show one. tests/browser/test_glossary_tooltips.py checks that hovering a span
+opens no tooltip.
 
 Each COinS describes the work from the same CSL-JSON that `hooks/reference_formats.py`
 publishes (pandoc's reading of `references.bib`), field for field and nothing more. An
@@ -41,13 +58,39 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, os.path.dirname(__file__))
 from reference_formats import CSL_JSON_NAME, name_text, year  # noqa: E402
 
-_REFERENCE = re.compile(r'<li id="(?:fn:|ref-)(?P<key>[^"]+)"[^>]*>')
+_WORK = re.compile(r'<li id="ref-(?P<key>[^"]+)"[^>]*>')
 JOURNAL = "info:ofi/fmt:kev:mtx:journal"
 BOOK = "info:ofi/fmt:kev:mtx:book"
 DC = "info:ofi/fmt:kev:mtx:dc"
+# CSL types Zotero has its own item type for, named by `rft.type` in a Dublin Core span.
+DC_TYPES = {"manuscript": "manuscript", "document": "document", "thesis": "thesis"}
 # This build's works by key, read once at on_files (this module is loaded afresh for each build).
 _items: dict[str, dict[str, Any]] = {}
 _made: dict[str, str] = {}  # each work's COinS, made once per build
+
+
+def one_name(name: str) -> str:
+    """An organisation's name as Zotero stores it whole, as one single-field creator.
+
+    Zotero reads a name with a comma as "Family, Given" (`cleanAuthor(name, type, true)` in
+    zotero/utilities, utilities.js); it strips a trailing comma and, finding no given name,
+    keeps the whole name as the family name, which it saves as a single field. Without the
+    comma it splits the name at its last space into a given and a family name."""
+    return f"{name},"
+
+
+def pages_with_coins(content: str) -> bool:
+    """Whether a page carries COinS: only a page whose purpose is the list of works (the
+    References page's `<li id="ref-KEY">` list); any span elsewhere would make Zotero save a
+    cited work, or offer a list of them, instead of the page."""
+    return '<li id="ref-' in content
+
+
+def coins_usable(item: dict[str, Any]) -> bool:
+    """Whether Zotero can make an item from the work's COinS without a look-up: COinS.js
+    keeps a span only when `parseContextObject` gives it a type and a title (a span without
+    one goes to a search translator, and is dropped when none accepts it)."""
+    return bool(item.get("title")) and bool(item.get("type"))
 
 
 def context_object(item: dict[str, Any]) -> list[tuple[str, str]]:
@@ -62,8 +105,8 @@ def context_object(item: dict[str, Any]) -> list[tuple[str, str]]:
                  ("rft.btitle", item.get("container-title", ""))]
     elif kind in ("book", "report"):
         pairs = [("rft_val_fmt", BOOK), ("rft.genre", kind), ("rft.btitle", title)]
-    else:  # manuscript, document: Dublin Core
-        pairs = [("rft_val_fmt", DC), ("rft.title", title)]
+    else:  # Dublin Core, with the Zotero type named where Zotero has one (else a web page)
+        pairs = [("rft_val_fmt", DC), ("rft.type", DC_TYPES.get(kind, "")), ("rft.title", title)]
     names = item.get("author", [])
     if pairs[0][1] == DC:
         pairs += [("rft.creator", name_text(name)) for name in names]
@@ -92,14 +135,38 @@ def context_object(item: dict[str, Any]) -> list[tuple[str, str]]:
     return [("ctx_ver", "Z39.88-2004")] + [(key, value) for key, value in pairs if value]
 
 
-def coins(item: dict[str, Any]) -> str:
-    query = urlencode(context_object(item))
+def span(pairs: list[tuple[str, str]]) -> str:
+    query = urlencode(pairs)
     return f'<span class="Z3988" title="{html.escape(query, quote=True)}" data-preview></span>'
 
 
+def coins(item: dict[str, Any]) -> str:
+    """The work's COinS, or "" when Zotero could not use it (`coins_usable`)."""
+    return span(context_object(item)) if coins_usable(item) else ""
+
+
+def page_context_object(page: Page, config: MkDocsConfig) -> list[tuple[str, str]]:
+    """The page itself as a web page (Dublin Core, `rft.type=webpage`), saying what its
+    `citation_*` tags say: title, the site's author as one name, the site, the date last
+    reviewed, the address, the description and the language."""
+    meta = page.meta
+    reviewed = meta.get("last_reviewed")
+    pairs = [
+        ("rft_val_fmt", DC), ("rft.type", "webpage"),
+        ("rft.title", html.unescape(re.sub(r"<[^>]+>", "", str(meta.get("title") or page.title or "")))),
+        ("rft.creator", one_name(config.site_author or "")) if config.site_author else ("rft.creator", ""),
+        ("rft.source", config.site_name),
+        ("rft.date", reviewed.isoformat() if hasattr(reviewed, "isoformat") else str(reviewed or "")),
+        ("rft.identifier", page.canonical_url or ""),
+        ("rft.description", str(meta.get("description") or "")),
+        ("rft.language", (config.extra or {}).get("content_language") or "en-GB"),
+    ]
+    return [("ctx_ver", "Z39.88-2004")] + [(key, value) for key, value in pairs if value]
+
+
 def add_coins(content: str, items: dict[str, dict[str, Any]], made: dict[str, str] | None = None) -> str:
-    """Put a COinS just inside each reference list item whose key is a known work
-    (each work's COinS made once and kept in `made`, when given, for the next page)."""
+    """Put a COinS just inside each item of the site-wide list whose key is a known work with a
+    usable record (each work's COinS made once and kept in `made`, when given, for the next page)."""
     made = {} if made is None else made
 
     def add(match: re.Match[str]) -> str:
@@ -109,7 +176,7 @@ def add_coins(content: str, items: dict[str, dict[str, Any]], made: dict[str, st
             made[key] = coins(item) if item else ""
         return match.group(0) + made[key]
 
-    return _REFERENCE.sub(add, content)
+    return _WORK.sub(add, content)
 
 
 @event_priority(-10)  # after hooks/reference_formats.py (0) has added references.csl.json
@@ -125,6 +192,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(40)
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-    if page.content and ('<li id="fn:' in page.content or '<li id="ref-' in page.content):
-        page.content = add_coins(page.content, _items, _made)
+    if page.content and pages_with_coins(page.content):
+        page.content = span(page_context_object(page, config)) + add_coins(page.content, _items, _made)
     return context
