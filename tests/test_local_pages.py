@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote_plus, urlparse
 
 import pytest
 
@@ -63,6 +63,8 @@ def _remove_nav_section(text: str, section: str) -> str:
 def normalise(text: str, *, organisation: bool) -> str:
     if organisation:
         text = text.replace(ORG_URL, OUR_URL).replace(ORG_NAME, OUR_NAME)
+        # the same in the References page's COinS for the page itself (URL-encoded)
+        text = text.replace(quote_plus(ORG_URL), quote_plus(OUR_URL)).replace(quote_plus(ORG_NAME), quote_plus(OUR_NAME))
         text = text.replace(f'"{urlparse(ORG_URL).path}', f'"{urlparse(OUR_URL).path}')  # the 404 page's links
         text = _remove_nav_section(text, SECTION)
         text = re.sub(r'\s*<link rel="next" href="[^"]*local/[^"]*">', "", text)

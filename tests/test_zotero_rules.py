@@ -272,3 +272,17 @@ def test_ris_types_come_back_as_the_same_kind(built_site: Path) -> None:
         else:
             assert ZOTERO_RIS_IMPORT.get(ris_type, "journalArticle") == expected_type[kind], (
                 f"{key}: RIS type {ris_type} comes into Zotero as {ZOTERO_RIS_IMPORT.get(ris_type, 'journalArticle')}")
+
+
+def test_the_site_is_one_name_in_cite_this_page_and_citation_cff(built_site: Path) -> None:
+    """BibTeX keeps a name in double braces whole (Zotero's BibTeX import makes it one
+    single-field creator); CITATION.cff names an organisation with `name`."""
+    import yaml
+
+    authors = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["authors"]
+    assert authors == [{"name": SITE_AUTHOR}], authors
+    for site_path in site_pages(built_site):
+        text = (built_site / site_path / "index.html").read_text(encoding="utf-8")
+        if '<details class="cite-this-page">' in text:
+            assert f"author       = {{{{{SITE_AUTHOR}}}}}," in text, f"{site_path}: Cite this page's BibTeX author"
+            assert f"<p>{SITE_AUTHOR}. (" in text, f"{site_path}: Cite this page's reference"
