@@ -7,9 +7,10 @@ downloads cannot disagree:
 * `references.csl.json`: CSL-JSON, for Zotero, Mendeley, citation.js and any CSL processor;
 * `references.ris`: RIS, for EndNote, Mendeley, Zotero and most other reference managers.
 
-Two things pandoc writes are corrected, and only these: BibTeX's "and others" (which means
-"et al.") is left out of name lists instead of becoming a person called "others", and an
-entry of no CSL type (pandoc gives @misc none) is typed "document".
+Two things pandoc writes are corrected: BibTeX's "and others" (which means "et al.") is left
+out of name lists instead of becoming a person called "others", and an entry of no CSL type
+(pandoc gives @misc none) is typed "document". One thing is added: a chapter with a DOI and
+no URL gets the DOI's address as its URL (`doi_url`), which Zotero keeps.
 """
 
 from __future__ import annotations
@@ -28,17 +29,29 @@ from .cache import cache_file
 CSL_JSON_NAME = "references.csl.json"
 RIS_NAME = "references.ris"
 
-# CSL type -> RIS type (the RIS types Zotero, EndNote and Mendeley read back as the same kind).
+# CSL type -> RIS type, each one that Zotero's RIS import (RIS.js in zotero/translators, its
+# exportTypeMap and importTypeMap) reads back as the same kind, and that EndNote names so:
+# an unpublished work is MANSCPT (Zotero "manuscript"; UNPB is not in Zotero's map and becomes
+# a journal article). A work of no known kind stays GEN, RIS's generic type, which EndNote
+# and Mendeley read as generic; Zotero's RIS import alone makes it a journal article, and
+# its BibTeX and CSL-JSON imports make it a document.
 RIS_TYPES = {
     "article-journal": "JOUR",
     "book": "BOOK",
     "chapter": "CHAP",
     "report": "RPRT",
-    "manuscript": "UNPB",
+    "manuscript": "MANSCPT",
     "thesis": "THES",
     "webpage": "ELEC",
     "document": "GEN",
 }
+
+
+def ris_type(item: dict[str, Any]) -> str:
+    """The RIS type for a CSL item (GEN, generic, for a type not listed)."""
+    return RIS_TYPES.get(item["type"], "GEN")
+
+
 # CSL variable -> rispy key, for the plain text fields.
 RIS_FIELDS = {
     "title": "title",                      # TI
@@ -85,7 +98,17 @@ def csl_items(bib_path: str | Path, cache_dir: str | Path | None) -> list[dict[s
                     del item[role]
         if not item.get("type"):
             item["type"] = "document"
+        if doi_url(item):
+            item["URL"] = doi_url(item)
     return items
+
+
+def doi_url(item: dict[str, Any]) -> str:
+    """A chapter's DOI as its address, where it has no other: Zotero has no DOI field for a
+    book section, so its CSL-JSON import and its COinS reader drop the DOI and keep the URL."""
+    if item.get("type") == "chapter" and item.get("DOI") and not item.get("URL"):
+        return f"https://doi.org/{item['DOI']}"
+    return ""
 
 
 def name_text(name: dict[str, str]) -> str:
@@ -103,7 +126,7 @@ def year(item: dict[str, Any]) -> str:
 
 def ris_entry(item: dict[str, Any]) -> dict[str, Any]:
     """One CSL item as a rispy record."""
-    entry: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": item["id"]}
+    entry: dict[str, Any] = {"type_of_reference": ris_type(item), "id": item["id"]}
     for role, key in RIS_NAMES.items():
         if item.get(role):
             entry[key] = [name_text(name) for name in item[role]]

@@ -11,7 +11,7 @@ Its per-build state is one `Build`, made at `on_config`. Events, in the order th
 | `on_page_markdown` | -100 | last, just before rendering: tells the extensions which page they render. |
 | `on_page_content` | 0 | records which sections cite which work, and tells MkDocs' anchor check about the citation ids. |
 | `on_page_context` | 50 | fills the site-wide list on the page holding `<!-- references:all -->`. |
-| `on_page_context` | 40 | a COinS on every reference (`coins.py`). |
+| `on_page_context` | 40 | COinS on the References page: the page itself, then every work Zotero can use (`coins.py`). |
 | `on_page_context` | 10 and -10 | around the search plugin (0): a page's reference list is set aside while search reads the page, then put back. |
 | `on_post_page` | 0 | stops on anything left unresolved in the page's HTML. |
 """
@@ -242,9 +242,12 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
 
     @event_priority(40)
     def _add_coins(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        if page.content and ('<li id="fn:' in page.content or '<li id="ref-' in page.content):
+        if page.content and coins.pages_with_coins(page.content):
             build = self._build()
-            page.content = coins.add_coins(page.content, build.items, build.made)
+            language = (config.extra or {}).get("content_language") or "en-GB"
+            itself = coins.page_context_object(page.title or "", page.meta, config.site_author or "",
+                                               config.site_name, page.canonical_url or "", language)
+            page.content = coins.span(itself) + coins.add_coins(page.content, build.items, build.made)
         return context
 
     @event_priority(10)

@@ -20,16 +20,15 @@ the build with the same message as one of ours, naming the organisation's file a
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote_plus, urlparse
 
 import pytest
 
 from conftest import ROOT, mkdocs, site_pages
-from test_reference_managers import _COINS, bib, check_coins, check_page_metadata
+from test_reference_managers import check_page_metadata
 
 ORG_URL = "https://intranet.example.nhs.uk/pod/"
 ORG_NAME = "Peer-supported Open Dialogue practice principles (Example NHS Foundation Trust)"
@@ -64,6 +63,8 @@ def _remove_nav_section(text: str, section: str) -> str:
 def normalise(text: str, *, organisation: bool) -> str:
     if organisation:
         text = text.replace(ORG_URL, OUR_URL).replace(ORG_NAME, OUR_NAME)
+        # the same in the References page's COinS for the page itself (URL-encoded)
+        text = text.replace(quote_plus(ORG_URL), quote_plus(OUR_URL)).replace(quote_plus(ORG_NAME), quote_plus(OUR_NAME))
         text = text.replace(f'"{urlparse(ORG_URL).path}', f'"{urlparse(OUR_URL).path}')  # the 404 page's links
         text = _remove_nav_section(text, SECTION)
         text = re.sub(r'\s*<link rel="next" href="[^"]*local/[^"]*">', "", text)
@@ -127,11 +128,8 @@ def test_local_pages_pass_the_same_page_checks(organisation_site: Path) -> None:
         assert 'class="md-content__button' not in text, f"{page}: an edit link into our repository"
         assert "DC.rights" not in text and 'rel="license"' not in text, f"{page}: our licence on their page"
     team = (organisation_site / "local/our-team/index.html").read_text(encoding="utf-8")
-    assert team.count('class="Z3988"') == 2  # hendy2023 and seikkula2003principles, from our .bib
-    entries = bib().entries
-    for page in LOCAL_PAGES:
-        for match in _COINS.finditer((organisation_site / page / "index.html").read_text(encoding="utf-8")):
-            check_coins(match.group("key"), html.unescape(match.group("title")), entries[match.group("key")])
+    # No COinS on a page that cites (hooks/coins.py): Zotero saves the page itself.
+    assert 'id="fn:hendy2023"' in team and 'class="Z3988"' not in team
     assert 'href="../../principles/self-disclosure/"' in team
 
 

@@ -1,6 +1,7 @@
 """All the content checks, without building the site: `make check`.
 
-Checks references.bib and every citation (with the build's own code), links between
+Checks references.bib (names of more than one word in titles kept in braces,
+tools/proper_nouns.py) and every citation (with the build's own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
 citation clutter (tools/citation_density.py), declared sources (the citations extension), glossary
 entries (markdown_citations/glossary.py) and reading grades (tools/readability.py, printed), and
@@ -28,7 +29,7 @@ from markdown_citations import bibliography
 from markdown_citations import glossary as glossary_terms
 from markdown_citations.extension import source_problems
 from markdown_citations.library import check_keys
-from tools import citation_density, language, links, readability
+from tools import citation_density, language, links, proper_nouns, readability
 from tools.offline_zip import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
     except bibliography.BibError as error:
         problems.extend(str(problem) for problem in error.problems)
         known = set()
+    problems.extend(str(problem) for problem in proper_nouns.check(root / "references.bib"))
     local = None
     if config is not None:
         try:
@@ -55,6 +57,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
                      "or give yours another key" for key, line in theirs.lines.items() if key.lower() in
                      {k.lower() for k in known}]
             problems.extend(clash)
+            problems.extend(str(problem) for problem in proper_nouns.check(local.bib, local.shown(local.bib)))
             known |= set(theirs.entries)
         except bibliography.BibError as error:
             problems.extend(str(problem) for problem in error.problems)
