@@ -3,12 +3,12 @@
 Checks references.bib and every citation (with the build hooks' own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
 citation clutter (tools/citation_density.py), declared sources (hooks/page_source.py), glossary
-entries (hooks/glossary_terms.py) and reading grades (tools/readability.py, printed), and
-lists pages whose review is overdue. With `--config organisation.yml`
-(`make check CONFIG=...`), an organisation's own pages (`extra.local_pages`) and its own .bib are
-checked the same way. Each problem is one line naming the file, the line and what
-to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
-fail), 1 otherwise.
+entries (hooks/glossary_terms.py), reading grades (tools/readability.py, printed) and the
+GitHub workflows (zizmor, offline: tools/workflows.py), and lists pages whose review is
+overdue. With `--config organisation.yml` (`make check CONFIG=...`), an organisation's own
+pages (`extra.local_pages`) and its own .bib are checked the same way. Each problem is one
+line naming the file, the line and what to change. Exit status 0 when nothing must change
+(warnings and overdue reviews do not fail), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import page_meta  # noqa: E402
 from citations import check_keys  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from page_source import source_problems  # noqa: E402
-from tools import citation_density, language, links, readability  # noqa: E402
+from tools import citation_density, language, links, readability, workflows  # noqa: E402
 from tools.offline_zip import read_config  # noqa: E402
 
 
@@ -90,6 +90,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
     problems.extend(glossary_problems)
     warnings.extend(long_definitions)
     problems.extend(links.check(root, (local.prefix, local.folder) if local else None))
+    problems.extend(workflows.check(root))
     measured = readability.grades(root)
     problems.extend(str(grade) for grade in measured if grade.too_hard)
     for problem in problems:
