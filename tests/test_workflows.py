@@ -4,7 +4,8 @@ zizmor, run offline, finds nothing at medium severity or above in the real workf
 a workflow spoilt in a temporary copy (an action by tag again, a checkout that keeps the
 token, write permissions for the whole workflow) fails with the file, the line and the fix.
 Every action is pinned to a commit SHA with its version in a comment, and every job that
-needs Debian's packages runs in the Debian container the suite is proven in.
+needs Debian's packages runs in a Debian 12 container (Python's official image, since
+Debian's own python3 is older than the pinned packages allow).
 """
 
 from __future__ import annotations
@@ -98,8 +99,8 @@ def test_every_action_is_pinned_with_its_version_and_debian_jobs_run_in_debian(p
         targets = {word for call in re.findall(r"(?:^|&&|;)\s*make\s+([^;&|#\n]+)", runs, re.M)
                    for word in call.split() if "=" not in word}
         if targets & DEBIAN_TARGETS or ".ci/run" in runs:
-            assert job.get("container") == "debian:bookworm", f"{path.name}: job {name} needs Debian's packages"
+            assert job.get("container") == "python:3.11-bookworm", f"{path.name}: job {name} needs Debian's packages"
         if job.get("container"):
             first = job["steps"][0]["run"]
-            assert all(f" {package}" in first for package in ("git", "make", "nodejs", "npm", "python3-venv"))
+            assert all(f" {package}" in first for package in ("git", "make", "nodejs", "npm"))
             assert any("safe.directory" in str(step.get("run", "")) for step in job["steps"]), name
