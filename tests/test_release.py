@@ -51,7 +51,9 @@ def test_release_workflow_runs_on_version_tags_and_attaches_dist() -> None:
     workflow = _workflow(WORKFLOWS / "release.yml")
     trigger = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert trigger == {"push": {"tags": ["v*"]}}
-    assert workflow["permissions"] == {"contents": "write"}
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}  # runs the project's tools
+    assert workflow["jobs"]["publish"]["permissions"] == {"contents": "write"}  # runs only gh on dist/
     runs = "\n".join(str(step.get("run", "")) for job in workflow["jobs"].values() for step in job["steps"])
     assert ["release"] in make_calls(workflow)
     assert "tools.release --check-tag" in runs

@@ -4,12 +4,12 @@ Checks references.bib (names of more than one word in titles kept in braces,
 tools/proper_nouns.py) and every citation (with the build's own code), links between
 pages, page metadata, language (checks/language.yml), spelling (codespell, with checks/words.txt),
 citation clutter (tools/citation_density.py), declared sources (the citations extension), glossary
-entries (markdown_citations/glossary.py) and reading grades (tools/readability.py, printed), and
-lists pages whose review is overdue. With `--config organisation.yml`
-(`make check CONFIG=...`), an organisation's own pages (`extra.local_pages`) and its own .bib are
-checked the same way. Each problem is one line naming the file, the line and what
-to change. Exit status 0 when nothing must change (warnings and overdue reviews do not
-fail), 1 otherwise.
+entries (markdown_citations/glossary.py), reading grades (tools/readability.py, printed) and the
+GitHub workflows (zizmor, offline: tools/workflows.py), and lists pages whose review is
+overdue. With `--config organisation.yml` (`make check CONFIG=...`), an organisation's own
+pages (`extra.local_pages`) and its own .bib are checked the same way. Each problem is one
+line naming the file, the line and what to change. Exit status 0 when nothing must change
+(warnings and overdue reviews do not fail), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from markdown_citations import bibliography
 from markdown_citations import glossary as glossary_terms
 from markdown_citations.extension import source_problems
 from markdown_citations.library import check_keys
-from tools import citation_density, language, links, proper_nouns, readability
+from tools import citation_density, language, links, proper_nouns, readability, workflows
 from tools.offline_zip import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +92,7 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
     problems.extend(glossary_problems)
     warnings.extend(long_definitions)
     problems.extend(links.check(root, (local.prefix, local.folder) if local else None))
+    problems.extend(workflows.check(root))
     measured = readability.grades(root)
     problems.extend(str(grade) for grade in measured if grade.too_hard)
     for problem in problems:
