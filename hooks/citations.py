@@ -156,7 +156,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     blocks: list[str] = []
     problems: list[str] = []
     for file in files.documentation_pages():
-        found, trouble = check_keys(_shown_path(config, file), file.content_string, known)
+        where, text = _shown_path(config, file), file.content_string
+        found, trouble = check_keys(where, text, known)
+        with_includes = with_snippets(text, config)
+        if with_includes != text and not trouble:
+            found, trouble = check_keys(f"{where} (with the files it includes)", with_includes, known)
         blocks.extend(block.text for block in found)
         problems.extend(trouble)
     if problems:
@@ -207,8 +211,22 @@ def _cache_file(registry: Any, bib_path: str, cache_dir: Path | None) -> Path | 
         pypandoc.get_pandoc_version().encode(), Path(bibliography.__file__).read_bytes()])
 
 
+def with_snippets(markdown: str, config: MkDocsConfig) -> str:
+    """`markdown` with the files it includes with pymdownx.snippets (`--8<-- "includes/x.md"`)
+    already inserted, by that extension's own code and settings (its auto_append aside), so that
+    a citation written in an included file is found and resolved like any other: the extension
+    itself inserts them later, inside Python-Markdown, after the citations are placed."""
+    if "pymdownx.snippets" not in config.markdown_extensions or "8<" not in markdown:
+        return markdown
+    settings = {name: value for name, value in config.mdx_configs.get("pymdownx.snippets", {}).items()
+                if name != "auto_append"}
+    md = python_markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings})
+    return "\n".join(md.preprocessors["snippet"].run(markdown.split("\n")))
+
+
 @event_priority(50)
 def _hide_non_citations(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    markdown = with_snippets(markdown, config)
     try:
         blocks = find_citations(markdown)
         markdown = mask_at_signs(markdown, blocks)
