@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import markdown as markdown_lib
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -102,6 +103,18 @@ def bib_path(config: MkDocsConfig) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(config.config_file_path), bib))
 
 
+def with_snippets(markdown: str, config: MkDocsConfig) -> str:
+    """`markdown` with the files it includes with pymdownx.snippets (`--8<-- "includes/x.md"`)
+    inserted by that extension's own code and settings (its auto_append aside), so that the
+    citations of an included file are checked and formatted with the site's."""
+    if "pymdownx.snippets" not in config.markdown_extensions or "8<" not in markdown:
+        return markdown
+    settings = {name: value for name, value in config.mdx_configs.get("pymdownx.snippets", {}).items()
+                if name != "auto_append"}
+    md = markdown_lib.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings})
+    return "\n".join(md.preprocessors["snippet"].run(markdown.split("\n")))
+
+
 class CitationsPlugin(BasePlugin[CitationsConfig]):
     """Site-wide citation work around the `markdown_citations` Markdown extensions."""
 
@@ -165,6 +178,9 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         for file in files.documentation_pages():
             text = file.content_string
             found, trouble = library.check_keys(build.shown(file), text)
+            included = with_snippets(text, config)
+            if included != text and not trouble:
+                found, trouble = library.check_keys(f"{build.shown(file)} (with the files it includes)", included)
             blocks.extend(block.text for block in found)
             problems.extend(trouble)
             meta = get_data(text)[1]

@@ -167,3 +167,10 @@ def test_make_check_reports_glossary_declared_source_and_clutter(project: Path, 
     assert "docs/glossary.md:9: please consider: the short definition of 'Dialogism' has 30 words" in out
     assert "docs/page.md:3: front matter 'source: hendy2032' is not a key in references.bib (did you mean 'hendy2023'?)" in out
     assert "docs/page.md:12: this paragraph cites hendy2023 twice (also on line 11)" in out
+
+
+def test_citation_key_in_an_include_names_the_include_and_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "includes").mkdir()
+    (project / "includes" / "note.md").write_text("!!! info \"A note\"\n\n    Said once [@hendy203].\n", encoding="utf-8")
+    assert check.main(project) == 1
+    assert "includes/note.md:3: unknown citation key 'hendy203' (did you mean 'hendy2023'?)" in capsys.readouterr().out

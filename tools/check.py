@@ -80,6 +80,10 @@ def main(root: Path = ROOT, config: Path | None = None) -> int:
         if page_meta.overdue(meta, datetime.date.today()):
             overdue.append(f"{where}: review was due on {meta['next_review']}")
     problems.extend(metadata)
+    for include in sorted((root / "includes").glob("*.md")):  # pulled into pages by pymdownx.snippets
+        blocks, trouble = check_keys(include.relative_to(root).as_posix(), include.read_text(encoding="utf-8"), known)
+        problems.extend(trouble if known else [])
+        cited.update(key for block in blocks for key in block.keys if key in known)
     findings = language.check(root)
     if local:
         rules = language.load_rules(root / "checks" / "language.yml")
