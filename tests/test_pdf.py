@@ -352,9 +352,10 @@ def test_every_link_says_where_it_goes(book: Book) -> None:
     with pikepdf.open(book.pdf) as pdf:
         described = {}
         for element, annotations in pdf_ua.link_elements(pdf):
-            assert element.S == "/Link"
             for annotation in annotations:
-                described.setdefault(pdf_ua.annotation_target(annotation), (str(annotation.Contents), str(element.Alt)))
+                target = pdf_ua.annotation_target(annotation)
+                assert element.S == "/Link", f"the link to {target} is tagged {element.S}, not /Link"
+                described.setdefault(target, (str(annotation.get("/Contents", "")), str(element.get("/Alt", ""))))
     where, alt = described["#principles-attunement--fn:hendy2023"]
     assert where == "Reference: Hendy, C., Tew, J., & Carr, S. (2023), in the references of Attunement"
     assert where in alt  # and the link's own words, unless they are in it already ("2023")
@@ -362,7 +363,7 @@ def test_every_link_says_where_it_goes(book: Book) -> None:
     assert described["#glossary--attunement"][0] == "Glossary: Attunement"
     assert described["tel:116123"][0] == "Phone: 116123"
     doi = "https://doi.org/10.3389/fpsyg.2023.1176839"
-    assert described[doi] == (f"Web address: {doi}", f"Web address: {doi}")
+    assert described[doi][0] == f"Web address: {doi}" and doi in described[doi][1]
 
 
 def test_the_text_layer_keeps_the_hyphens_of_words_broken_across_lines(book: Book) -> None:

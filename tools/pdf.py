@@ -19,9 +19,12 @@ How, in four steps, with nothing here that the site build does not also do:
    first print is only read (pypdf) for the page on which each chapter's named destination
    lies; those numbers go into the table of contents and the second print is the book. The
    numbers are checked again in the result.
-4. With pypdf: document language (/Lang en-GB), title and dates in the metadata (from
-   SOURCE_DATE_EPOCH when set, for a reproducible date), "show the title, not the file name",
-   and each bookmark titled with its heading's text (Chromium drops the space at a line wrap).
+4. With pikepdf (tools/pdf_ua.py), made to meet PDF/UA-1 and checked: page furniture marked
+   as artifacts, every link described, document language (/Lang en-GB), title and dates in
+   the metadata and XMP (from SOURCE_DATE_EPOCH when set, for a reproducible file), "show the
+   title, not the file name", and each bookmark titled with its heading's text (Chromium
+   drops the space at a line wrap). The combined HTML is made ready for that first
+   (`print_ready`): what Chromium would print outside the structure tree is real text.
 
 Why Chromium rather than WeasyPrint or mkdocs-print-site-plugin: see README.md, "The book (PDF)".
 """
@@ -368,9 +371,9 @@ def print_ready(html: str) -> str:
 
     * the address after each link to another site (the site's print stylesheet writes it with
       CSS `content:`, which Chromium prints outside the structure tree) becomes text in a span;
-    * a break right after a hyphen inside a word is not allowed (a span keeps the hyphen with
-      the next character), because text extraction such as pdftotext takes a hyphen at the end
-      of a line for a hyphenation and drops it ("Peer-supported" read as "Peersupported");
+    * a line never ends at the hyphen of a hyphenated word (`keep_hyphens`), because text
+      extraction such as pdftotext takes a hyphen at the end of a line for a hyphenation and
+      drops it ("Peer-supported" read as "Peersupported");
     * a table in a <figure> with a <figcaption> becomes a table with a <caption>: Chromium tags
       a <figure> as /Figure, which PDF/UA reads as one image (to be replaced by its alternative
       text), and a table's caption as the table's /Caption.
@@ -400,25 +403,50 @@ def print_ready(html: str) -> str:
     return lxml.html.tostring(root, doctype="<!doctype html>", encoding="unicode")
 
 
-HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+COMPOUND = re.compile(r"\w+(?:-\w+)+")
+LONGEST_UNBROKEN = 30  # characters: a longer compound (a web address's path) may break, but not at a hyphen
+
+
+def unbroken(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, keep on one line): each hyphenated word whole, or in a longer one
+    each hyphen with the character after it, so that no line ends at the hyphen of a word."""
+    pieces: list[tuple[str, bool]] = []
+    done = 0
+    for match in COMPOUND.finditer(text):
+        pieces.append((text[done:match.start()], False))
+        word = match.group()
+        if len(word) <= LONGEST_UNBROKEN:
+            pieces.append((word, True))
+        else:
+            parts = word.split("-")
+            pieces.append((parts[0], False))
+            for part in parts[1:]:
+                pieces += [("-" + part[:1], True), (part[1:], False)]
+        done = match.end()
+    pieces.append((text[done:], False))
+    return pieces
 
 
 def keep_hyphens(element: etree._Element) -> None:
-    """Wrap each hyphen inside a word, with the character after it, in a span that does not break."""
+    """Put the pieces of the element's text and tail that must stay on one line in spans that do not break.
+    (Whole words where possible: a screen reader then meets a word as one piece of tagged text.)"""
     def spans(text: str) -> tuple[str, list[etree._Element]]:
-        parts = HYPHEN.split(text)
-        made = []
-        for part in parts[1:]:
-            span = etree.Element("span", {"class": "book-nobreak"})
-            span.text, span.tail = "-" + part[:1], part[1:]
-            made.append(span)
-        return parts[0], made
+        lead, made = "", []
+        for piece, keep in unbroken(text):
+            if keep:
+                made.append(etree.Element("span", {"class": "book-nobreak"}))
+                made[-1].text = piece
+            elif made:
+                made[-1].tail = (made[-1].tail or "") + piece
+            else:
+                lead += piece
+        return lead, made
 
-    if element.text and HYPHEN.search(element.text):
+    if element.text and COMPOUND.search(element.text):
         element.text, made = spans(element.text)
         for position, span in enumerate(made):
             element.insert(position, span)
-    if element.tail and HYPHEN.search(element.tail):
+    if element.tail and COMPOUND.search(element.tail):
         element.tail, made = spans(element.tail)
         for span in reversed(made):
             element.addnext(span)

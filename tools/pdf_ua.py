@@ -21,7 +21,7 @@ this adds what it leaves out:
 * document language, title, "show the title", the bookmarks' titles, the information
   dictionary and XMP metadata (dc:title, dc:language, pdfuaid:part 1), dated from the
   build's date (SOURCE_DATE_EPOCH), saved with a document ID computed from the content, so
-  the same sources give the same file.
+  the same sources give the same file; small objects packed into object streams.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ def finish(pdf_bytes: bytes, book: Book) -> bytes:
     describe_links(pdf, book.links)
     catalog_and_metadata(pdf, book)
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, force_version="1.7")
+    # Object streams pack the many small objects of the structure tree: the file is less than half the size.
+    pdf.save(out, deterministic_id=True, force_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
@@ -280,6 +281,8 @@ def check(path: Path | str) -> list[str]:
         tree = root.get("/StructTreeRoot")
         if tree is None or not root.get("/MarkInfo", {}).get("/Marked"):
             return ["01-005: the PDF is not tagged (no structure tree, or /MarkInfo /Marked is not true)"]
+        if root.MarkInfo.get("/Suspects"):
+            problems.append("01-007: the tagging is declared suspect (/MarkInfo /Suspects true)")
         problems += check_content(pdf)
         problems += check_metadata(pdf)
         problems += check_structure(pdf)
@@ -290,6 +293,7 @@ def check(path: Path | str) -> list[str]:
 
 def check_content(pdf: pikepdf.Pdf) -> list[str]:
     problems = []
+    forms: dict[tuple[int, int], int] = {}  # how often each form XObject is drawn
     for number, page in enumerate(pdf.pages, 1):
         stack: list[str] = []  # "artifact", "tagged" or "other", innermost last
         untagged = nested = footer = 0
@@ -310,6 +314,10 @@ def check_content(pdf: pikepdf.Pdf) -> list[str]:
                     stack.pop()
             elif name in PAINTING and not stack:
                 untagged += 1
+            if name == "Do":
+                xobject = page.obj.Resources.XObject[instruction.operands[0]]
+                if xobject.get("/Subtype") == Name.Form:
+                    forms[xobject.objgen] = forms.get(xobject.objgen, 0) + 1
         if untagged:
             problems.append(f"01-005: page {number}: {untagged} drawing operations (text, lines or images) are "
                             "neither tagged nor marked as an artifact, so a screen reader meets them with no role")
@@ -318,6 +326,13 @@ def check_content(pdf: pikepdf.Pdf) -> list[str]:
         if footer != 1:
             problems.append(f"18-001/18-002: page {number}: {footer} running footers marked as a pagination "
                             "artifact of subtype Footer (expected 1)")
+    for objgen, uses in forms.items():
+        form = pdf.get_object(objgen)
+        if "/Ref" in form:
+            problems.append(f"30-001: a reference XObject (object {objgen[0]}) is drawn")
+        if uses > 1 and any(name_of(i) == "BDC" and isinstance(i.operands[1], Dictionary) and "/MCID" in i.operands[1]
+                            for i in pikepdf.parse_content_stream(form)):
+            problems.append(f"30-002: a form XObject with tagged content (object {objgen[0]}) is drawn {uses} times")
     return problems
 
 
