@@ -366,9 +366,10 @@ def test_every_link_says_where_it_goes(book: Book) -> None:
     assert described[doi][0] == f"Web address: {doi}" and doi in described[doi][1]
 
 
-def test_the_text_layer_keeps_the_hyphens_of_words_broken_across_lines(book: Book) -> None:
+def test_the_text_layer_reads_the_real_words(book: Book) -> None:
     """pdftotext, like copy and paste in many readers, takes a hyphen at the end of a line for
-    a hyphenation and drops it: no hyphenated word of the book may end a line at its hyphen."""
+    a hyphenation and drops it: no hyphenated word of the book may end a line at its hyphen.
+    And no ligature ("ﬁ" as one character) stands for its letters."""
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test does, via tools/system-packages.sh)")
@@ -379,3 +380,5 @@ def test_the_text_layer_keeps_the_hyphens_of_words_broken_across_lines(book: Boo
                    if word.replace("-", "") not in words and re.search(rf"\b{word.replace('-', '')}\b", text)})
     assert not lost, f"the text layer reads these words without their hyphens: {', '.join(lost)}"
     assert "\u00ad" not in text
+    ligatures = sorted(set(re.findall("[\ufb00-\ufb06]", book.text)))
+    assert not ligatures, f"the text layer has ligature characters {ligatures}, not their letters"
