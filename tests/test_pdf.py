@@ -317,13 +317,13 @@ def test_pdfua_checker_finds_nothing(book: Book) -> None:
     found = [f"{f.rule_id} ({f.severity.name.lower()}), {f.location.describe()}: {f.message}" for f in report.findings]
     assert not found, "the PDF/UA checker pdfua finds:\n" + "\n".join(found[:20])
     # pdfua 0.1.3 stops on headings whose content is an array of marked-content ids (UA-14-001,
-    # empty headings); our own check (14-001 in tools/pdf_ua.py) looks for empty headings instead.
+    # empty headings); our own checks (tools/pdf_ua.py, check_structure) look for empty headings instead.
     skipped = {outcome.rule_id: outcome.skipped_reason for outcome in report.outcomes if outcome.skipped_reason}
     assert set(skipped) <= {"UA-14-001"}, skipped
 
 
 def test_our_pdf_ua_checks_find_nothing(book: Book) -> None:
-    """Each Matterhorn checkpoint checked by machine in tools/pdf_ua.py (README, "The book (PDF)")."""
+    """Each Matterhorn checkpoint checked by machine in tools/pdf_ua.py (README, "Accessible PDF")."""
     from tools import pdf_ua
 
     problems = pdf_ua.check(book.pdf)
@@ -333,7 +333,7 @@ def test_our_pdf_ua_checks_find_nothing(book: Book) -> None:
 def test_declares_pdf_ua_1_with_title_language_and_the_build_date(book: Book) -> None:
     import pikepdf
 
-    assert book.pdf.read_bytes().startswith(b"%PDF-1.7")
+    assert book.pdf.read_bytes().startswith(b"%PDF-1.7"), "not a PDF 1.7 file (PDF/UA-1 is built on ISO 32000-1)"
     with pikepdf.open(book.pdf) as pdf:
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         assert meta["pdfuaid:part"] == "1"
