@@ -9,6 +9,7 @@ the book from the site is tested on the small fixture site, with a tiny stand-in
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from conftest import ROOT, mkdocs
 from test_content import FORMULATIONS
 from tools.offline_zip import version
 
-EPOCH = "1795000000"  # 18 November 2026, 08:26:40 UTC
+EPOCH = "1795000000"  # 18 November 2026, 11:06:40 UTC
 VERSION = version()
 
 
@@ -303,3 +304,81 @@ def test_nothing_is_wider_than_the_printed_page(built_site: Path, browser, tmp_p
     finally:
         page.close()
     assert too_wide == []
+
+
+# PDF/UA-1 (tools/pdf_ua.py): checked with the independent checker pdfua, and with our own checks.
+
+def test_pdfua_checker_finds_nothing(book: Book) -> None:
+    """pdfua 0.1.3 decides 16 of PDF/UA-1's machine-checkable rules; any finding, even a warning
+    (a link without a description), fails, in the checker's words with its rule and page."""
+    from pdfua import validate
+
+    report = validate(str(book.pdf))
+    found = [f"{f.rule_id} ({f.severity.name.lower()}), {f.location.describe()}: {f.message}" for f in report.findings]
+    assert not found, "the PDF/UA checker pdfua finds:\n" + "\n".join(found[:20])
+    # pdfua 0.1.3 stops on headings whose content is an array of marked-content ids (UA-14-001,
+    # empty headings); our own checks (tools/pdf_ua.py, check_structure) look for empty headings instead.
+    skipped = {outcome.rule_id: outcome.skipped_reason for outcome in report.outcomes if outcome.skipped_reason}
+    assert set(skipped) <= {"UA-14-001"}, skipped
+
+
+def test_our_pdf_ua_checks_find_nothing(book: Book) -> None:
+    """Each Matterhorn checkpoint checked by machine in tools/pdf_ua.py (README, "Accessible PDF")."""
+    from tools import pdf_ua
+
+    problems = pdf_ua.check(book.pdf)
+    assert not problems, "PDF/UA-1 problems in the book:\n" + "\n".join(problems[:20])
+
+
+def test_declares_pdf_ua_1_with_title_language_and_the_build_date(book: Book) -> None:
+    import pikepdf
+
+    assert book.pdf.read_bytes().startswith(b"%PDF-1.7"), "not a PDF 1.7 file (PDF/UA-1 is built on ISO 32000-1)"
+    with pikepdf.open(book.pdf) as pdf:
+        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["dc:title"] == "Peer-supported Open Dialogue practice principles"
+        assert meta["dc:language"] == {"en-GB"}
+        built = datetime.datetime.fromtimestamp(int(EPOCH), datetime.timezone.utc).isoformat()
+        for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            assert meta[key] == built == "2026-11-18T11:06:40+00:00", key  # SOURCE_DATE_EPOCH, not the clock
+
+
+def test_every_link_says_where_it_goes(book: Book) -> None:
+    import pikepdf
+
+    from tools import pdf_ua
+
+    with pikepdf.open(book.pdf) as pdf:
+        described = {}
+        for element, annotations in pdf_ua.link_elements(pdf):
+            for annotation in annotations:
+                target = pdf_ua.annotation_target(annotation)
+                assert element.S == "/Link", f"the link to {target} is tagged {element.S}, not /Link"
+                described.setdefault(target, (str(annotation.get("/Contents", "")), str(element.get("/Alt", ""))))
+    where, alt = described["#principles-attunement--fn:hendy2023"]
+    assert where == "Reference: Hendy, C., Tew, J., & Carr, S. (2023), in the references of Attunement"
+    assert where in alt  # and the link's own words, unless they are in it already ("2023")
+    assert described["#principles-attunement"][0] == "Chapter: Attunement"
+    assert described["#glossary--attunement"][0] == "Glossary: Attunement"
+    assert described["tel:116123"][0] == "Phone: 116123"
+    doi = "https://doi.org/10.3389/fpsyg.2023.1176839"
+    assert described[doi][0] == f"Web address: {doi}" and doi in described[doi][1]
+
+
+def test_the_text_layer_reads_the_real_words(book: Book) -> None:
+    """pdftotext, like copy and paste in many readers, takes a hyphen at the end of a line for
+    a hyphenation and drops it: no hyphenated word of the book may end a line at its hyphen.
+    And no ligature ("ﬁ" as one character) stands for its letters."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test does, via tools/system-packages.sh)")
+    text = subprocess.run([pdftotext, str(book.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    html_text = book.html.find(".//main").text_content()
+    words = set(re.findall(r"\w+", html_text))
+    lost = sorted({word for word in re.findall(r"\w+(?:-\w+)+", html_text)
+                   if word.replace("-", "") not in words and re.search(rf"\b{word.replace('-', '')}\b", text)})
+    assert not lost, f"the text layer reads these words without their hyphens: {', '.join(lost)}"
+    assert "\u00ad" not in text
+    ligatures = sorted(set(re.findall("[\ufb00-\ufb06]", book.text)))
+    assert not ligatures, f"the text layer has ligature characters {ligatures}, not their letters"

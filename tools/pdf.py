@@ -19,9 +19,12 @@ How, in four steps, with nothing here that the site build does not also do:
    first print is only read (pypdf) for the page on which each chapter's named destination
    lies; those numbers go into the table of contents and the second print is the book. The
    numbers are checked again in the result.
-4. With pypdf: document language (/Lang en-GB), title and dates in the metadata (from
-   SOURCE_DATE_EPOCH when set, for a reproducible date), "show the title, not the file name",
-   and each bookmark titled with its heading's text (Chromium drops the space at a line wrap).
+4. With pikepdf (tools/pdf_ua.py), made to meet PDF/UA-1 and checked: page furniture marked
+   as artifacts, every link described, document language (/Lang en-GB), title and dates in
+   the metadata and XMP (from SOURCE_DATE_EPOCH when set, for a reproducible file), "show the
+   title, not the file name", and each bookmark titled with its heading's text (Chromium
+   drops the space at a line wrap). The combined HTML is made ready for that first
+   (`print_ready`): what Chromium would print outside the structure tree is real text.
 
 Why Chromium rather than WeasyPrint or mkdocs-print-site-plugin: see README.md, "The book (PDF)".
 """
@@ -47,9 +50,11 @@ from lxml import etree
 from mkdocs.config import load_config
 from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parent.parent
-from hooks.book_pdf import pdf_name  # (the one place the book's file name is made)
+from hooks.book_pdf import pdf_name  # the one place the book's file name is made
 from hooks.prune_css import stylesheets as linked_stylesheets
+from tools import pdf_ua
+
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 LANG = "en-GB"
 BASE = "https://book.invalid/"  # stands in for the site root while links are resolved
@@ -161,6 +166,7 @@ DROP = [
     ("a", "headerlink"),             # the pilcrow after each heading
     ("a", "footnote-backref"),       # "back to where this is cited": many arrows on paper
     ("details", "cite-this-page"),   # the book has its own citation, on the cover
+    ("nav", "page-toc"),             # "On this page": hidden in print; the outline does its work
 ]
 
 
@@ -348,7 +354,7 @@ def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] |
     stylesheets = linked_stylesheets(site, "index.html")
     links = "".join(f'<link rel="stylesheet" href="{esc(href)}">' for href in stylesheets)
     title = f"{config.site_name} (version {config.extra.get('version')})"
-    return f"""<!doctype html>
+    return print_ready(f"""<!doctype html>
 <html lang="{LANG}"><head><meta charset="utf-8"><title>{esc(title)}</title>
 {links}<style>{CSS.read_text(encoding="utf-8")}</style></head>
 <body dir="ltr" data-md-color-scheme="default"><main class="md-typeset book">
@@ -356,7 +362,139 @@ def combine(config, site: Path, chapters: list[Chapter], pages: dict[str, int] |
 {contents(chapters, pages)}
 {''.join(bodies)}
 </main></body></html>
-"""
+""")
+
+
+def print_ready(html: str) -> str:
+    """The combined document with what Chromium would print untagged or misread made real:
+
+    * the address after each link to another site (the site's print stylesheet writes it with
+      CSS `content:`, which Chromium prints outside the structure tree) becomes text in a span;
+    * a line never ends at the hyphen of a hyphenated word (`keep_hyphens`), because text
+      extraction such as pdftotext takes a hyphen at the end of a line for a hyphenation and
+      drops it ("Peer-supported" read as "Peersupported");
+    * a table in a <figure> with a <figcaption> becomes a table with a <caption>: Chromium tags
+      a <figure> as /Figure, which PDF/UA reads as one image (to be replaced by its alternative
+      text), and a table's caption as the table's /Caption.
+    """
+    root = lxml.html.document_fromstring(html)
+    main = root.find(".//main")
+    for link in main.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("http") and "book-url" not in (link.get("class") or "").split():
+            address = etree.Element("span", {"class": "book-address"})
+            address.text = f" ({href})"
+            address.tail, link.tail = link.tail, None
+            link.addnext(address)
+    for figure in list(main.iter("figure")):
+        children = [child for child in figure if isinstance(child.tag, str)]
+        if [child.tag for child in children] == ["figcaption", "table"]:
+            caption, table = children
+            caption.tag = "caption"
+            for paragraph in caption.findall("p"):  # a <p> would be tagged /P, which a /Table may not hold
+                paragraph.drop_tag()
+            table.insert(0, caption)
+            table.tail = figure.tail
+            figure.getparent().replace(figure, table)
+    for element in list(main.iter()):
+        if isinstance(element.tag, str) and element.tag not in ("style", "script"):
+            keep_hyphens(element)
+    return lxml.html.tostring(root, doctype="<!doctype html>", encoding="unicode")
+
+
+COMPOUND = re.compile(r"\w+(?:-\w+)+")
+LONGEST_UNBROKEN = 30  # characters: a longer compound (a web address's path) may break, but not at a hyphen
+
+
+def unbroken(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, keep on one line): each hyphenated word whole, or in a longer one
+    each hyphen with the character after it, so that no line ends at the hyphen of a word."""
+    pieces: list[tuple[str, bool]] = []
+    done = 0
+    for match in COMPOUND.finditer(text):
+        pieces.append((text[done:match.start()], False))
+        word = match.group()
+        if len(word) <= LONGEST_UNBROKEN:
+            pieces.append((word, True))
+        else:
+            parts = word.split("-")
+            pieces.append((parts[0], False))
+            for part in parts[1:]:
+                pieces += [("-" + part[:1], True), (part[1:], False)]
+        done = match.end()
+    pieces.append((text[done:], False))
+    return pieces
+
+
+def keep_hyphens(element: etree._Element) -> None:
+    """Put the pieces of the element's text and tail that must stay on one line in spans that do not break.
+    (Whole words where possible: a screen reader then meets a word as one piece of tagged text.)"""
+    def spans(text: str) -> tuple[str, list[etree._Element]]:
+        lead, made = "", []
+        for piece, keep in unbroken(text):
+            if keep:
+                made.append(etree.Element("span", {"class": "book-nobreak"}))
+                made[-1].text = piece
+            elif made:
+                made[-1].tail = (made[-1].tail or "") + piece
+            else:
+                lead += piece
+        return lead, made
+
+    if element.text and COMPOUND.search(element.text):
+        element.text, made = spans(element.text)
+        for position, span in enumerate(made):
+            element.insert(position, span)
+    if element.tail and COMPOUND.search(element.tail):
+        element.tail, made = spans(element.tail)
+        for span in reversed(made):
+            element.addnext(span)
+
+
+def printed_links(html: str) -> list[tuple[str, str, str]]:
+    """(href, the link's words, where it goes) for every link of the combined document, in order."""
+    root = lxml.html.document_fromstring(html)
+    ids = {element.get("id"): element for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+
+    def heading(element: etree._Element) -> str:
+        found = element.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+        return " ".join(found[0].text_content().split()) if found else ""
+
+    def where(href: str, text: str) -> str:
+        if not href.startswith("#"):
+            scheme = urlsplit(href).scheme
+            if scheme == "mailto":
+                return f"Email: {href[len('mailto:'):]}"
+            if scheme == "tel":
+                return f"Phone: {href[len('tel:'):]}"
+            return f"Web address: {href}"
+        target = ids.get(href[1:])
+        if target is None:
+            raise BookError(f"a link in the book goes to {href}, which the book does not have")
+        if "book-chapter" in (target.get("class") or ""):
+            return f"Chapter: {heading(target)}"
+        if "book-part__title" in (target.get("class") or ""):
+            return f"Part: {' '.join(target.text_content().split())}"
+        chapters = target.xpath("ancestor::section[contains(@class, 'book-chapter')]")
+        chapter = heading(chapters[0]) if chapters else "the start of the book"
+        words = " ".join(target.text_content().split())
+        if "--fn:" in href:
+            short = re.match(r"(.*?\(\d{4}[a-z]?\))", words)
+            return f"Reference: {short.group(1) if short else words[:80]}, in the references of {chapter}"
+        if target.tag == "dt" and chapters and chapters[0].get("id") == "glossary":
+            return f"Glossary: {words}"
+        if re.fullmatch(r"h[1-6]", target.tag):
+            return f"Section: {words}, in {chapter}" if words != chapter else f"Chapter: {chapter}"
+        return f"In {chapter}: {words[:80]}"
+
+    def words(link: etree._Element) -> str:
+        title, page = link.find("span[@class='toc-title']"), link.find("span[@class='toc-page']")
+        if title is not None and page is not None:  # an entry of the contents: its parts are laid out apart
+            return f"{' '.join(title.text_content().split())}, {' '.join(page.text_content().split())}"
+        return " ".join(link.text_content().split())
+
+    return [(link.get("href"), words(link), where(link.get("href"), words(link)))
+            for link in root.xpath("//main//a[@href]")]
 
 
 def footer(config) -> str:
@@ -397,57 +535,6 @@ def headings(html: str) -> list[str]:
     """The text of every heading of the combined document, in order, as the outline lists them."""
     root = lxml.html.fromstring(html)
     return [" ".join(h.text_content().split()) for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6|//*[@role='heading']")]
-
-
-def retitle_outline(writer, titles: list[str]) -> None:
-    """Chromium drops the space where a heading wraps ("Open Dialoguepractice") in bookmark
-    titles; give each bookmark its heading's text (the outline holds every heading, in order)."""
-    from pypdf.generic import NameObject, TextStringObject
-
-    items = []
-
-    def walk(node) -> None:
-        while node is not None:
-            node = node.get_object()
-            items.append(node)
-            walk(node.get("/First"))
-            node = node.get("/Next")
-
-    outlines = writer._root_object.get("/Outlines")
-    walk(outlines.get_object().get("/First") if outlines is not None else None)
-    if len(items) != len(titles):
-        raise BookError(f"the printed outline has {len(items)} bookmarks for {len(titles)} headings: "
-                        "has Chromium changed how it builds the outline?")
-    for item, title in zip(items, titles):
-        item[NameObject("/Title")] = TextStringObject(title)
-
-
-def finish(pdf: bytes, config, built: datetime.datetime, titles: list[str]) -> bytes:
-    """Language, title, dates and display of the title, and the bookmarks' titles, with pypdf."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    retitle_outline(writer, titles)
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(LANG)
-    prefs = root.get("/ViewerPreferences")
-    prefs = prefs.get_object() if prefs is not None else DictionaryObject()
-    prefs[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    root[NameObject("/ViewerPreferences")] = prefs
-    stamp = built.strftime("D:%Y%m%d%H%M%S+00'00'")
-    writer.add_metadata({
-        "/Title": config.site_name,
-        "/Author": config.site_author or "",
-        "/Subject": (config.site_description or "").strip(),
-        "/Keywords": f"version {config.extra.get('version')}",
-        "/Creator": "make pdf (MkDocs, Chromium)",
-        "/CreationDate": stamp,
-        "/ModDate": stamp,
-    })
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def build_site(config_file: Path, site: Path) -> None:
@@ -494,7 +581,19 @@ def make_book(config_file: Path, out_dir: Path, keep_html: Path | None = None, d
             keep_html.write_text(html_file.read_text(encoding="utf-8"), encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / pdf_name(config)
-        target.write_bytes(finish(pdf, config, built, headings(html_file.read_text(encoding="utf-8"))))
+        html = html_file.read_text(encoding="utf-8")
+        book = pdf_ua.Book(
+            title=config.site_name, author=config.site_author or "",
+            description=(config.site_description or "").strip(), keywords=f"version {config.extra.get('version')}",
+            language=LANG, built=built, creator="make pdf (MkDocs, Chromium)",
+            bookmarks=headings(html), links=printed_links(html))
+        try:
+            target.write_bytes(pdf_ua.finish(pdf, book))
+        except pdf_ua.PdfUaError as error:
+            raise BookError(str(error)) from error
+        problems = pdf_ua.check(target)
+        if problems:
+            raise BookError(f"{target.name} does not meet PDF/UA-1:\n  " + "\n  ".join(problems))
         return target
 
 

@@ -3,11 +3,12 @@
 #   chromium  the browser Playwright drives (Playwright never downloads one here)
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
 #   faketime  runs a build under another clock, for the reproducible-build test
+#   poppler-utils  pdftotext, which reads the book's text layer as copy and search do
 # and, with the argument "a11y" (make a11y), Java for the W3C Nu HTML checker:
 #   default-jre-headless  (skipped when a `java` is already on the PATH)
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
-packages=(chromium nginx faketime)
+packages=(chromium nginx faketime poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
