@@ -7,7 +7,8 @@ Prints one line per question, then the share found in the first three results an
 reciprocal rank (a page not among the ten results shown first counts 0), for the questions
 used to tune the search and for the held-out ones apart.
 Run `python -m tools.search_eval site` on an existing build (`--held-out` to include the
-held-out questions, `--show N` for the first N titles of each list).
+held-out questions, `--show N` for the first N titles of each list; `--from-disk` on the
+offline build, opened from file:// as the offline zip is).
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def load(path: Path = QUESTIONS, site: Path | None = None) -> list[Question]:
                             "ending in '/' (for example principles/attunement/)")
         elif site is not None:
             html = site / question.page / "index.html"
+            if not html.is_file() and question.page:  # an offline build: principles/attunement.html
+                html = site / (question.page.rstrip("/") + ".html")
             if not html.is_file():
                 problems.append(f"{shown}:{line}: page '{question.page}' is not in the built site ({html} is missing)")
             elif question.section and f'id="{question.section}"' not in html.read_text(encoding="utf-8"):
@@ -107,6 +110,8 @@ def _site_path(href: str, base: str) -> tuple[str, str]:
     path = target.path[len(urlparse(base).path):] if target.path.startswith(urlparse(base).path) else target.path
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
+    elif path.endswith(".html"):  # an offline build (use_directory_urls: false)
+        path = path[: -len(".html")] + "/"
     return path, target.fragment
 
 
@@ -141,7 +146,7 @@ def ask(page: Page, base: str, question: Question, show: int = 3) -> Outcome:
 
 def evaluate(page: Page, base: str, questions: list[Question], show: int = 3) -> list[Outcome]:
     """Every question asked on one page of the site served at `base`."""
-    page.goto(base, wait_until="load")
+    page.goto(base + ("index.html" if base.startswith("file:") else ""), wait_until="load")
     page.keyboard.press("s")  # Material's shortcut: focus the search box
     return [ask(page, base, question, show) for question in questions]
 
@@ -194,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--held-out", action="store_true", help="ask the held-out questions too")
     parser.add_argument("--show", type=int, default=3, help="titles listed for a question not in the first three")
+    parser.add_argument("--from-disk", action="store_true",
+                        help="open the site from disk (file://), as the offline zip is used, not over HTTP")
     args = parser.parse_args(argv)
     if not (args.site / "search" / "search_index.json").is_file():
         print(f"{args.site}: no built site with a search index here: run `make build` first", file=sys.stderr)
@@ -212,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            outcomes = evaluate(page, f"http://127.0.0.1:{server.server_address[1]}/", questions, args.show)
+            base = args.site.resolve().as_uri() + "/" if args.from_disk else f"http://127.0.0.1:{server.server_address[1]}/"
+            outcomes = evaluate(page, base, questions, args.show)
             browser.close()
     finally:
         server.shutdown()
