@@ -2,7 +2,7 @@
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
 # Other targets: make build, make pdf, make check, make a11y, make bench, make offline,
-#   make release, make verify-site DIR=path, make properdocs.
+#   make search-eval, make release, make verify-site DIR=path, make properdocs.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -24,8 +24,8 @@ PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 ZENSICAL_VENV := .venv-zensical
 ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
 
-.PHONY: install system-packages serve build pdf offline test check a11y bench csp lighthouse clean \
-	properdocs build-properdocs zensical verify-site release
+.PHONY: install system-packages serve build pdf offline test check a11y bench search-eval csp lighthouse \
+	clean properdocs build-properdocs zensical verify-site release
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -148,6 +148,13 @@ release: $(STAMP) node_modules/.installed system-packages
 bench: build
 	$(BIN)/python -m tools.budget site
 	$(BIN)/python -m tools.bench
+
+# How well the site's own search answers readers' questions (tests/search_questions.yml), typed
+# into the built site's search box in Chromium: the share found in the first three results and
+# the mean reciprocal rank, for the tuning questions and the held-out ones.
+# On an existing build: .venv/bin/python -m tools.search_eval site --held-out
+search-eval: build system-packages
+	$(BIN)/python -m tools.search_eval site --held-out
 
 clean:
 	rm -rf site site.partial site-offline site-properdocs dist .pytest_cache

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import ROOT, mkdocs
-from tools import offline_zip
+from tools import offline_zip, search_eval
 
 
 @pytest.fixture(scope="module")
@@ -40,5 +40,10 @@ def test_pages_links_and_search_work_from_disk(browser: Browser, unzipped: Path)
     first = page.locator(".md-search-result__item a").first
     first.wait_for(timeout=10000)
     assert "attunement.html" in first.get_attribute("href")
+    # The offline build searches with the same settings and keywords (mkdocs.yml's search).
+    question = search_eval.Question("when should I share my lived experience", "peer practitioner",
+                                    "principles/self-disclosure/")
+    asked = search_eval.ask(page, unzipped.as_uri() + "/", question)
+    assert asked.rank and asked.rank <= 3, asked.titles
     assert not outside, outside
     page.close()
