@@ -1,8 +1,9 @@
 # The two commands a newcomer needs (both set everything up first):
 #   make serve   install, then serve the site on http://127.0.0.1:8000
 #   make test    install, then run every test
-# Other targets: make build, make pdf, make check, make a11y, make bench, make offline,
-#   make search-eval, make release, make verify-site DIR=path, make properdocs.
+# While editing: make check (seconds, no build) and make test-fast (no browser, about a minute).
+# Other targets: make build, make pdf, make a11y, make bench, make offline, make search-eval,
+#   make release, make verify-site DIR=path, make build-properdocs, make zensical.
 
 PYTHON ?= python3
 CONFIG ?= mkdocs.yml      # an organisation's override file, for example organisation.yml
@@ -24,31 +25,31 @@ PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 ZENSICAL_VENV := .venv-zensical
 ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
 
-.PHONY: install system-packages serve build pdf offline test check a11y bench search-eval csp lighthouse \
-	clean properdocs build-properdocs zensical verify-site release
+.PHONY: install system-packages serve build pdf offline site-offline test test-fast check a11y bench \
+	search-eval csp lighthouse clean clean-dist properdocs build-properdocs zensical verify-site release
+
+# A virtual environment in $(1) with the exact pins of $(2) and this project's package
+# (markdown_citations, editable: pyproject.toml).
+define make-venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/pip install --quiet --disable-pip-version-check -r $(2)
+	$(1)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(1)/.installed
+endef
 
 $(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	$(call make-venv,$(VENV),requirements.txt)
 
 install: $(STAMP) node_modules/.installed
 
 $(PROPERDOCS_STAMP): requirements-properdocs.txt pyproject.toml
-	$(PYTHON) -m venv $(PROPERDOCS_VENV)
-	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-properdocs.txt
-	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(PROPERDOCS_STAMP)
+	$(call make-venv,$(PROPERDOCS_VENV),requirements-properdocs.txt)
 
 # The ProperDocs environment (the tests compare its build with MkDocs's).
 properdocs: $(PROPERDOCS_STAMP)
 
 $(ZENSICAL_STAMP): requirements-zensical.txt pyproject.toml
-	$(PYTHON) -m venv $(ZENSICAL_VENV)
-	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
-	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(ZENSICAL_STAMP)
+	$(call make-venv,$(ZENSICAL_VENV),requirements-zensical.txt)
 
 # The Zensical environment (a test builds our pages with it and checks every citation).
 zensical: $(ZENSICAL_STAMP)
@@ -87,10 +88,14 @@ build: $(STAMP) node_modules/.installed
 pdf: $(STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.pdf --config $(CONFIG)
 
-# A zip of the site that works opened from disk (file://), search included, and the book.
-offline: $(STAMP) node_modules/.installed pdf
+# The site as files that work opened from disk (file://), search included, in site-offline/.
+site-offline: $(STAMP) node_modules/.installed
 	rm -rf site-offline
 	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
+	$(BIN)/python -m tools.verify_site site-offline
+
+# A zip of the offline site, with the book in it.
+offline: pdf site-offline
 	$(BIN)/python -m tools.offline_zip site-offline
 
 check: $(STAMP)
@@ -99,6 +104,11 @@ check: $(STAMP)
 test: $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed system-packages
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest
+
+# Every test that needs no browser, no Debian package and no second environment (pytest
+# markers `browser` and `slow`, tests/conftest.py): the loop to run while editing.
+test-fast: $(STAMP) node_modules/.installed
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 # Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
 # axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
@@ -131,19 +141,16 @@ verify-site: $(STAMP)
 # What a release attaches, built from this commit into dist/: the site as a zip, the
 # offline zip, the PDF edition and SHA256SUMS; both builds pass verify-site first. The
 # release workflow (.github/workflows/release.yml) runs exactly this.
-# The PDF is built first (into dist/), so that the site and the offline zip carry it and the
-# home and training pages link to it with its size and page count.
-release: $(STAMP) node_modules/.installed system-packages
-	rm -rf dist site.partial site-offline
-	$(BIN)/python -m tools.pdf --config $(CONFIG)
-	$(BIN)/mkdocs build --strict -f $(CONFIG) --site-dir site.partial
-	$(BIN)/python -m tools.verify_site site.partial
-	rm -rf site && mv site.partial site
-	$(BIN)/mkdocs build --strict -f offline.yml --site-dir site-offline
-	$(BIN)/python -m tools.verify_site site-offline
+# Prerequisites run in order: dist/ emptied, then the PDF (so that the site and the offline
+# zip carry it and the home and training pages link to it), then the two builds.
+release: clean-dist pdf build site-offline
+	$(BIN)/python -m tools.verify_site site
 	$(BIN)/python -m tools.release site site-offline
 	$(BIN)/python -m tools.release --add-pdf
 	$(BIN)/python -m tools.release --sums
+
+clean-dist:
+	rm -rf dist
 
 bench: build
 	$(BIN)/python -m tools.budget site
