@@ -29,11 +29,16 @@ LINK = "[Download the whole site as a PDF ({pages} pages, {size} MB)]({href}){{ 
 _book: dict[str, object] = {}
 
 
+def book_file_name(version: str) -> str:
+    """The book's file name for a version of the site: the one place it is made."""
+    return f"{NAME}-{version}.pdf"
+
+
 def pdf_name(config: MkDocsConfig) -> str:
     version = config.extra.get("version")
     if not version:
         raise PluginError(f"{config.config_file_path}: extra.version is missing: the book's file name needs it")
-    return f"{NAME}-{version}.pdf"
+    return book_file_name(str(version))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -10,13 +10,13 @@ never breaks the build (time alone would break it); `make check` lists overdue p
 from __future__ import annotations
 
 import datetime
-import os
-import posixpath
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from markdown_citations.mkdocs_plugin import shown_path
 
 REQUIRED = ("title", "description", "last_reviewed", "next_review")
 
@@ -45,11 +45,7 @@ def overdue(meta: dict, today: datetime.date) -> bool:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.abs_src_path:  # docs/x.md, or an organisation's local/x.md
-        where = os.path.relpath(page.file.abs_src_path, os.path.dirname(config.config_file_path)).replace(os.sep, "/")
-    else:
-        where = posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), page.file.src_uri)
-    found = problems(page.meta, where)
+    found = problems(page.meta, shown_path(config, page.file))
     if found:
         raise PluginError("page metadata to fix:\n" + "\n".join(found))
     return markdown

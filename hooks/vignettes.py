@@ -15,7 +15,6 @@ mkdocs.yml. From that one declaration, and nothing kept by hand:
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from dataclasses import dataclass, field
 
@@ -25,6 +24,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
+
+from markdown_citations.library import suggestion
+from markdown_citations.mkdocs_plugin import shown_path
 
 FOLDER = "vignettes/"
 INDEX = "vignettes/index.md"
@@ -59,13 +61,13 @@ def principles(config: MkDocsConfig) -> dict[str, str]:
     return table
 
 
-def read_vignettes(files: Files, known: dict[str, str], docs: str) -> list[Vignette]:
+def read_vignettes(files: Files, known: dict[str, str], config: MkDocsConfig) -> list[Vignette]:
     """Every vignette's declaration, checked; raises PluginError listing every problem."""
     found, problems = [], []
     for file in sorted(files.documentation_pages(), key=lambda f: f.src_uri):
         if not file.src_uri.startswith(FOLDER) or file.src_uri == INDEX:
             continue
-        where = f"{docs}/{file.src_uri}"
+        where = shown_path(config, file)
         _, meta = get_data(file.content_string)
         declared = meta.get("principles")
         if not isinstance(declared, list) or not declared:
@@ -73,8 +75,8 @@ def read_vignettes(files: Files, known: dict[str, str], docs: str) -> list[Vigne
             continue
         for name in declared:
             if name not in known:
-                close = difflib.get_close_matches(str(name), known, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                close = suggestion(str(name), list(known))
+                hint = f"did you mean '{close}'? " if close else ""
                 problems.append(f"{where}: unknown principle '{name}' in 'principles' ({hint}known: {', '.join(known)})")
         if not meta.get("title"):
             problems.append(f"{where}: front matter needs a 'title'")
@@ -86,14 +88,14 @@ def read_vignettes(files: Files, known: dict[str, str], docs: str) -> list[Vigne
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    docs = posixpath.basename(config.docs_dir.rstrip("/"))
     known = principles(config)
     for name, target in known.items():
         file = files.get_file_from_path(target)
         if file is None:
-            raise PluginError(f"mkdocs.yml: extra.principles names '{target}' for '{name}', but {docs}/{target} does not exist")
+            raise PluginError(f"mkdocs.yml: extra.principles names '{target}' for '{name}', but "
+                              f"{shown_path(config, target)} does not exist")
         _titles[name] = str(get_data(file.content_string)[1].get("title") or name)
-    _vignettes[:] = read_vignettes(files, known, docs)
+    _vignettes[:] = read_vignettes(files, known, config)
     return files
 
 

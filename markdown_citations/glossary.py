@@ -35,6 +35,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .context import find_context
+from .syntax import front_matter_length
 
 GLOSSARY = "glossary.md"
 CLASS = "glossary-term"
@@ -94,9 +95,7 @@ def parse(markdown: str, where: str = "docs/glossary.md") -> tuple[list[Term], l
     `markdown` is the whole file (front matter included, so that line numbers are right).
     """
     lines = markdown.split("\n")
-    body_start = 0
-    if lines and lines[0].strip() == "---":
-        body_start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    body_start = front_matter_length(lines)
     terms: list[Term] = []
     problems: list[str] = []
     started = False

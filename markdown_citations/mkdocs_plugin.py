@@ -78,12 +78,7 @@ class Build:
     made: dict[str, str] = field(default_factory=dict)  # each work's COinS
 
     def shown(self, file: File) -> str:
-        """The page's file as its author knows it: docs/x.md, or an organisation's local/x.md."""
-        base_dir = os.path.dirname(self.config.config_file_path)
-        if file.abs_src_path:
-            return os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
-        docs = os.path.relpath(self.config.docs_dir, base_dir).replace(os.sep, "/")
-        return posixpath.join(docs, file.src_uri)
+        return shown_path(self.config, file)
 
     def url_of(self, path: str) -> str | None:
         found = self.files.get_file_from_path(path) if self.files is not None else None
@@ -91,6 +86,16 @@ class Build:
 
     def help_link(self, page: PageContext) -> str:
         return page.link_to(self.references_page, HELP_ANCHOR) if self.references_page else ""
+
+
+def shown_path(config: MkDocsConfig, file: File | str) -> str:
+    """A page's file as its author knows it, for messages: docs/x.md, or an organisation's
+    local/x.md (`file` may also be a path inside the docs folder)."""
+    base_dir = os.path.dirname(config.config_file_path)
+    if isinstance(file, File) and file.abs_src_path:
+        return os.path.relpath(file.abs_src_path, base_dir).replace(os.sep, "/")
+    docs = os.path.relpath(config.docs_dir, base_dir).replace(os.sep, "/")
+    return posixpath.join(docs, file.src_uri if isinstance(file, File) else file)
 
 
 def bib_path(config: MkDocsConfig) -> str:
@@ -216,8 +221,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
             missing = [name for name in ("def_list", "attr_list") if name not in config.markdown_extensions]
             if missing:
                 raise PluginError(f"mkdocs.yml: the glossary needs the Markdown extensions {', '.join(missing)}")
-            where = posixpath.join(posixpath.basename(config.docs_dir.rstrip("/")), page)
-            _, problems = glossary.parse(file.content_string, where)
+            _, problems = glossary.parse(file.content_string, shown_path(config, file))
             if problems:
                 raise PluginError("glossary entries to fix:\n" + "\n".join(problems))
 

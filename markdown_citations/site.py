@@ -18,8 +18,14 @@ _HEADING_OR_CITE = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)"[^>]*>(?P<t
 _REF_ID = re.compile(r'<a id="(fnref\d*:[^"]+)" href="#fn:')
 _REFERENCES_LIST = re.compile(r'(<h2 data-search-exclude id="references">.*?</h2>\n)'
                               r'(<div class="footnote">\n<hr />\n<ol>\n.*?</ol>\n</div>)', re.DOTALL)
-_UNRESOLVED = re.compile(r"\[-?@[\w-]+|\(\w[\w:.-]*\?\)|\[\^[^\]]+\]|zq(?:cite|refs)\d+zq")
-_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
+_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+# "[@key]", "[-@key]", "[see @a, p. 3; @b]": an "@" at the start of the brackets or after a
+# space, ";" or "-" (never after a letter, which keeps e-mail addresses out).
+_RAW_CITATION = re.compile(r"\[(?:[^\[\]\n]*?[\s;\-])?@[A-Za-z0-9_][^\[\]\n]*\]")
+_RAW_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+_PLACEHOLDER = re.compile(r"zq(?:cite|refs)\d+zq")
+NOT_FOUND = re.compile(r"\((?P<key>[A-Za-z][\w:.\-]*)\?\)")  # what pandoc writes for a key it lacks
 
 # Which page sections cite which key: key -> {(page url, anchor): "Page title › Section"}.
 CitedOn = dict[str, dict[tuple[str, str], str]]
@@ -73,11 +79,21 @@ def put_back(content: str, references: str) -> str:
     return content.replace(SET_ASIDE, references, 1)
 
 
+def visible_text(page_html: str) -> str:
+    """A page's text outside code, scripts and tags, with entities decoded."""
+    return html.unescape(_TAG.sub(" ", _CODE.sub(" ", page_html)))
+
+
+def raw_citations(page_html: str) -> list[str]:
+    """Citations and footnote markers left as text in a page, outside code, and placeholders."""
+    text = visible_text(page_html)
+    return [m.group(0) for pattern in (_RAW_CITATION, _RAW_FOOTNOTE, _PLACEHOLDER) for m in pattern.finditer(text)]
+
+
 def unresolved(output: str) -> list[str]:
     """Raw citations, pandoc's "(key?)", footnote markers or placeholders left in a page's HTML
     outside code, and citation links whose reference is missing from the page."""
-    text = _CODE.sub("", output)
-    found = [match.group(0) for match in _UNRESOLVED.finditer(text)]
+    found = raw_citations(output) + [m.group(0) for m in NOT_FOUND.finditer(visible_text(output))]
     ids = set(re.findall(r'id="(fn:[^"]+)"', output))
     found += [f"#{target}" for target in re.findall(r'href="#(fn:[^"]+)"', output) if target not in ids]
     return found

@@ -83,6 +83,21 @@ def code_spans(markdown: str) -> list[tuple[int, int]]:
     return spans
 
 
+def front_matter_length(lines: list[str]) -> int:
+    """How many of `lines` are YAML front matter: a first line `---` to a closing `---` or
+    `...` (as MkDocs reads it), or 0 when there is none or it is never closed."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+    return 0 if closing is None else closing + 1
+
+
+def blank_front_matter(lines: list[str]) -> list[str]:
+    """`lines` with the front matter's lines emptied, so line numbers still match."""
+    length = front_matter_length(lines)
+    return [""] * length + lines[length:]
+
+
 def blank_code(markdown: str) -> str:
     """The text with every code span and fenced block replaced by spaces, line breaks kept,
     so that offsets and line numbers still match the original."""

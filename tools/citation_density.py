@@ -23,7 +23,7 @@ from mkdocs.utils.meta import get_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from markdown_citations.syntax import CitationItem, blank_code, find_citations
+from markdown_citations.syntax import CitationItem, blank_code, blank_front_matter, find_citations
 
 PRINCIPLE_PAGES = tuple(f"docs/principles/{name}.md" for name in
                         ("attunement", "validation", "connection-and-mutuality", "self-disclosure"))
@@ -67,12 +67,7 @@ def prose_only(markdown: str) -> str:
     """`markdown` with front matter, code and HTML comments blanked, line numbers kept."""
     text = blank_code(markdown)
     text = _COMMENT.sub(lambda match: _blank(match.group(0)), text)
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
-        if closing is not None:
-            lines[: closing + 1] = [""] * (closing + 1)
-    return "\n".join(lines)
+    return "\n".join(blank_front_matter(text.split("\n")))
 
 
 def blocks(markdown: str) -> list[Block]:

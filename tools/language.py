@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from markdown_citations.syntax import blank_code
+from markdown_citations.syntax import blank_code, blank_front_matter
 
 QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 
@@ -43,10 +43,7 @@ def load_rules(path: Path = ROOT / "checks" / "language.yml") -> list[tuple[dict
 
 def prose_lines(markdown: str) -> list[tuple[int, str]]:
     """(line number, text) for each line of prose, with code, quotations and front matter blanked."""
-    lines = blank_code(markdown).splitlines()
-    if lines and lines[0].strip() == "---":
-        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-        lines[: closing + 1] = [""] * (closing + 1)
+    lines = blank_front_matter(blank_code(markdown).splitlines())
     result = []
     for number, line in enumerate(lines, 1):
         if line.lstrip().startswith(">") or "<!-- not-a-quote -->" in line:

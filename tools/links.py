@@ -6,7 +6,6 @@ check, part of `make check`, says where the link is and suggests the page meant.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from markdown_citations.library import suggestion
 from markdown_citations.syntax import blank_code
 
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -46,8 +46,8 @@ def check(root: Path = ROOT, local: tuple[str, Path] | None = None) -> list[str]
                 if resolved in files:
                     continue
                 line = text.count("\n", 0, match.start()) + 1
-                close = difflib.get_close_matches(resolved, files, n=1)
-                hint = (f" (did you mean '{posixpath.relpath(close[0], posixpath.dirname(source) or '.')}'?)"
+                close = suggestion(resolved, list(files))
+                hint = (f" (did you mean '{posixpath.relpath(close, posixpath.dirname(source) or '.')}'?)"
                         if close else "")
                 missing = f"docs/{resolved}"
                 if local and resolved.startswith(local[0] + "/"):

@@ -10,7 +10,6 @@ gives the same bytes on any machine on any day. `make release` zips the site wit
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import zipfile
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from hooks.book_pdf import NAME, book_file_name
 from tools.source_date import source_date_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = "pod-practice-principles"
 
 
 class _Loader(yaml.SafeLoader):
@@ -42,7 +41,7 @@ def version() -> str:
 def zip_timestamp() -> tuple[int, int, int, int, int, int]:
     """The date and time every file in the zip carries: SOURCE_DATE_EPOCH, in UTC, to the
     even second below (zip keeps seconds in steps of two, and no date before 1980)."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch())
+    epoch = source_date_epoch()
     return max(time.gmtime(epoch - epoch % 2)[:6], (1980, 1, 1, 0, 0, 0))
 
 
@@ -65,8 +64,8 @@ def make_zip(site: Path, out_dir: Path = ROOT / "dist", kind: str = "offline", f
 
 
 def book_name() -> str:
-    """The book's file name, as hooks/book_pdf.py names it from the same `extra.version`."""
-    return f"{NAME}-{version()}.pdf"
+    """The book's file name for this version (hooks/book_pdf.py makes it)."""
+    return book_file_name(version())
 
 
 if __name__ == "__main__":

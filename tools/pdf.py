@@ -53,6 +53,7 @@ from mkdocs.structure.files import File
 from hooks.book_pdf import pdf_name  # the one place the book's file name is made
 from hooks.prune_css import stylesheets as linked_stylesheets
 from tools import pdf_ua
+from tools.source_date import source_date_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -243,10 +244,8 @@ def book_href(href: str, page_abs: str, prefix: str, targets: dict[str, str], si
 
 
 def source_date() -> datetime.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
-    return datetime.datetime.now(tz=datetime.timezone.utc).replace(microsecond=0)
+    """The date the book carries: SOURCE_DATE_EPOCH, else the last commit's (tools/source_date.py)."""
+    return datetime.datetime.fromtimestamp(source_date_epoch(), tz=datetime.timezone.utc)
 
 
 def esc(text: object) -> str:

@@ -29,14 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from markdown_citations import bibliography
+from markdown_citations.site import NOT_FOUND, raw_citations, visible_text
 
-_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-# "[@key]", "[-@key]", "[see @a, p. 3; @b]": an "@" at the start of the brackets or after a
-# space, ";" or "-" (never after a letter, which keeps e-mail addresses out).
-_RAW_CITATION = re.compile(r"\[(?:[^\[\]\n]*?[\s;\-])?@[A-Za-z0-9_][^\[\]\n]*\]")
-_RAW_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
-_NOT_FOUND = re.compile(r"\((?P<key>[A-Za-z][\w:.\-]*)\?\)")
+_CODE_BLOCKS = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _KEY_LIKE = re.compile(r"^[A-Za-z]+[0-9]{4}[A-Za-z]*$")
 _CITATION_SPAN = re.compile(r'<span class="citation" data-cites="(?P<keys>[^"]*)">(?P<body>.*?)</span>', re.DOTALL)
 _FN_LINK = re.compile(r'href="#(?P<target>fn:[^"]+)"')
@@ -65,27 +60,22 @@ def bib_keys(bib: Path) -> list[str]:
             if m.group("type").lower() not in bibliography.IGNORED_TYPES]
 
 
-def visible_text(page_html: str) -> str:
-    """The page's text outside code, scripts and tags, with entities decoded."""
-    return html.unescape(_TAG.sub(" ", _CODE.sub(" ", page_html)))
-
-
 def check_page(shown: str, page_html: str, known: set[str], report: Report) -> None:
     text = visible_text(page_html)
-    raw = [m.group(0) for m in _RAW_CITATION.finditer(text)] + [m.group(0) for m in _RAW_FOOTNOTE.finditer(text)]
+    raw = raw_citations(page_html)
     if raw:
         report.raw += len(raw)
         distinct = list(dict.fromkeys(raw))
         more = f" and {len(distinct) - _MAX_PER_PAGE} more" if len(distinct) > _MAX_PER_PAGE else ""
-        no_references = "" if _REFERENCES_HEADING.search(_CODE.sub(" ", page_html)) else "; no References section"
+        no_references = "" if _REFERENCES_HEADING.search(_CODE_BLOCKS.sub(" ", page_html)) else "; no References section"
         report.add(shown, f"{len(raw)} raw citation(s) left as text: "
                           + ", ".join(repr(r) for r in distinct[:_MAX_PER_PAGE]) + more + no_references)
-    missing = sorted({m.group("key") for m in _NOT_FOUND.finditer(text)
+    missing = sorted({m.group("key") for m in NOT_FOUND.finditer(text)
                       if m.group("key").lower() in known or _KEY_LIKE.match(m.group("key"))})
     if missing:
         report.add(shown, "pandoc could not find these keys (it wrote '(key?)'): " + ", ".join(missing))
 
-    without_code = _CODE.sub(" ", page_html)
+    without_code = _CODE_BLOCKS.sub(" ", page_html)
     ids = {m.group("id") for m in _ID.finditer(page_html)}
     links = [m.group("target") for m in _FN_LINK.finditer(without_code)]
     report.citation_links += len(links)
