@@ -79,3 +79,18 @@ def test_principle_pages_cite_the_article_at_most_twelve_times() -> None:
         f"{where}:31: this principle page cites hendy2023 13 times; at most 12: declare 'source: hendy2023' in the "
         f"front matter and {citation_density.WHAT_TO_CITE}"]
     assert messages(thirteen, "docs/about.md") == []  # the limit is for principle pages only
+
+
+def test_the_article_beside_another_work_is_a_route_not_counted_by_the_page_rules() -> None:
+    where = "docs/principles/attunement.md"
+    front = "---\ntitle: Page\nsource: hendy2023\n---\n\n# Page\n\n"
+    routes = "\n\n".join(f"Quote {n} [@mead2014, p. {n}; @hendy2023]." for n in range(14))
+    assert messages(front + routes + "\n\nA claim [@hendy2023].\n", where) == []
+    # cited for itself, the same article still counts towards both rules
+    alone = "\n\n".join(f"Claim {n} [@hendy2023]." for n in range(14))
+    assert len(messages(front + alone + "\n", where)) == 2
+    # the route still counts towards the same-block rule
+    block = front + "One [@mead2014, p. 1; @hendy2023].\nTwo [@mead2014, p. 2; @hendy2023].\n"
+    assert messages(block) == [
+        "docs/page.md:9: this paragraph cites hendy2023 twice (also on line 8): "
+        "cite it once, after the last claim it supports"]
