@@ -9,10 +9,10 @@ with the build's own parser (hooks/citation_syntax.py). The rules, on one page's
    that work in at most half of its blocks: the note at the top of the page already names it.
 3. Each principle page cites the source article at most 12 times.
 
-Rules 2 and 3 count the article only where it is cited for itself: the article in the same
+The rules count the article only where it is cited for itself: the article in the same
 brackets as another work, as in `[@seikkula2008, p. 489; @hendy2023]`, names the route by which
-that work's words reached the site (the style guide asks for it), so it is not counted there.
-Rule 1 counts it.
+that work's words reached the site (the style guide asks for it). That citation is judged by
+the other work in it: rule 1 still fails when that work and locator come twice in one block.
 
 A block is a run of non-blank lines; front matter, headings, code, HTML comments and lines
 of HTML only are not blocks, and every list item and table row is a block of its own.
@@ -141,6 +141,8 @@ def check_page(where: str, markdown: str) -> list[Problem]:
     for block in page_blocks:
         seen: dict[tuple[str, str], int] = {}
         for line, item in block.cited:
+            if any(route is item for _, route in block.routes):
+                continue
             twice = (item.key, _locator(item))
             if twice in seen:
                 at = f", {item.locator}" if item.locator else ""
