@@ -79,3 +79,19 @@ def test_principle_pages_cite_the_article_at_most_twelve_times() -> None:
         f"{where}:31: this principle page cites hendy2023 13 times; at most 12: declare 'source: hendy2023' in the "
         f"front matter and {citation_density.WHAT_TO_CITE}"]
     assert messages(thirteen, "docs/about.md") == []  # the limit is for principle pages only
+
+
+def test_the_article_beside_another_work_is_a_route_not_counted_by_the_rules() -> None:
+    where = "docs/principles/attunement.md"
+    front = "---\ntitle: Page\nsource: hendy2023\n---\n\n# Page\n\n"
+    routes = "\n\n".join(f"Quote {n} [@mead2014, p. {n}; @hendy2023]." for n in range(14))
+    assert messages(front + routes + "\n\nA claim [@hendy2023].\n", where) == []
+    # cited for itself, the same article still counts towards both rules
+    alone = "\n\n".join(f"Claim {n} [@hendy2023]." for n in range(14))
+    assert len(messages(front + alone + "\n", where)) == 2
+    # in one paragraph, routes to different places pass; the same place twice fails on that work
+    block = FRONT + "One [@mead2014, p. 1; @hendy2023].\nTwo [@mead2014, p. 2; @hendy2023] [@hendy2023].\n"
+    assert messages(block) == []
+    assert messages(block.replace("p. 2", "p. 1")) == [
+        "docs/page.md:8: this paragraph cites mead2014, p. 1 twice (also on line 7): "
+        "cite it once, after the last claim it supports"]

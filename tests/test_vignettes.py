@@ -91,7 +91,7 @@ def test_index_groups_exactly_by_declared_principle(built_site: Path) -> None:
 def test_unknown_principle_fails_the_build(fixture_site: Path) -> None:
     config = fixture_site / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - hooks/citations.py\n", "  - hooks/citations.py\n  - hooks/vignettes.py\n")
+        "hooks: []\n", "hooks:\n  - hooks/vignettes.py\n")
         + "extra:\n  principles:\n    attunement: second.md\n", encoding="utf-8")
     (fixture_site / "docs" / "vignettes").mkdir()
     (fixture_site / "docs" / "vignettes" / "a-scene.md").write_text(

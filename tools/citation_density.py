@@ -9,6 +9,11 @@ with the build's own parser (hooks/citation_syntax.py). The rules, on one page's
    that work in at most half of its blocks: the note at the top of the page already names it.
 3. Each principle page cites the source article at most 12 times.
 
+The rules count the article only where it is cited for itself: the article in the same
+brackets as another work, as in `[@seikkula2008, p. 489; @hendy2023]`, names the route by which
+that work's words reached the site (the style guide asks for it). That citation is judged by
+the other work in it: rule 1 still fails when that work and locator come twice in one block.
+
 A block is a run of non-blank lines; front matter, headings, code, HTML comments and lines
 of HTML only are not blocks, and every list item and table row is a block of its own.
 """
@@ -47,6 +52,12 @@ class Block:
     last: int
     kind: str = "paragraph"
     cited: list[tuple[int, CitationItem]] = field(default_factory=list)  # (line, item)
+    routes: list[tuple[int, CitationItem]] = field(default_factory=list)  # the article beside another work
+
+    def own(self, key: str) -> list[int]:
+        """Lines where this block cites `key` for itself, not as the route to another work."""
+        return [line for line, item in self.cited
+                if item.key == key and not any(r is item for _, r in self.routes)]
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,8 @@ def blocks(markdown: str) -> list[Block]:
         block = lines_of.get(citation.line)
         if block is not None:
             block.cited.extend((citation.line, item) for item in citation.items)
+            if len({item.key for item in citation.items}) > 1:
+                block.routes.extend((citation.line, item) for item in citation.items if item.key == ARTICLE)
     return found
 
 
@@ -123,6 +136,8 @@ def check_page(where: str, markdown: str) -> list[Problem]:
     for block in page_blocks:
         seen: dict[tuple[str, str], int] = {}
         for line, item in block.cited:
+            if any(route is item for _, route in block.routes):
+                continue
             twice = (item.key, _locator(item))
             if twice in seen:
                 at = f", {item.locator}" if item.locator else ""
@@ -134,7 +149,7 @@ def check_page(where: str, markdown: str) -> list[Problem]:
     source = declared_source(markdown)
     if source:
         key, line = source
-        citing = sum(1 for block in page_blocks if any(item.key == key for _, item in block.cited))
+        citing = sum(1 for block in page_blocks if block.own(key))
         allowed = len(page_blocks) // 2
         if 2 * citing > len(page_blocks):
             problems.append(Problem(where, line, (
@@ -142,7 +157,7 @@ def check_page(where: str, markdown: str) -> list[Problem]:
                 f"paragraphs, list items and table rows (at most {allowed}): the note at the top already names "
                 f"the source, so {WHAT_TO_CITE}")))
     if where in PRINCIPLE_PAGES:
-        cited = [line for block in page_blocks for line, item in block.cited if item.key == ARTICLE]
+        cited = [line for block in page_blocks for line in block.own(ARTICLE)]
         if len(cited) > PRINCIPLE_LIMIT:
             problems.append(Problem(where, cited[PRINCIPLE_LIMIT], (
                 f"this principle page cites {ARTICLE} {len(cited)} times; at most {PRINCIPLE_LIMIT}: "
@@ -151,8 +166,8 @@ def check_page(where: str, markdown: str) -> list[Problem]:
 
 
 def count(markdown: str, key: str) -> tuple[int, int, int]:
-    """(citations of `key`, blocks citing `key`, blocks) on one page."""
+    """(citations of `key` for itself, blocks citing `key` for itself, blocks) on one page."""
     page_blocks = blocks(markdown)
-    return (sum(1 for block in page_blocks for _, item in block.cited if item.key == key),
-            sum(1 for block in page_blocks if any(item.key == key for _, item in block.cited)),
+    return (sum(len(block.own(key)) for block in page_blocks),
+            sum(1 for block in page_blocks if block.own(key)),
             len(page_blocks))
