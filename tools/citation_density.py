@@ -163,11 +163,3 @@ def check_page(where: str, markdown: str) -> list[Problem]:
                 f"this principle page cites {ARTICLE} {len(cited)} times; at most {PRINCIPLE_LIMIT}: "
                 f"declare 'source: {ARTICLE}' in the front matter and {WHAT_TO_CITE}")))
     return problems
-
-
-def count(markdown: str, key: str) -> tuple[int, int, int]:
-    """(citations of `key` for itself, blocks citing `key` for itself, blocks) on one page."""
-    page_blocks = blocks(markdown)
-    return (sum(len(block.own(key)) for block in page_blocks),
-            sum(1 for block in page_blocks if block.own(key)),
-            len(page_blocks))
