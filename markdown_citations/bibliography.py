@@ -106,7 +106,7 @@ def load(path: Path, display: str | None = None, text: str | None = None,
         raise BibError(problems)
     try:
         data: BibliographyData = parse_string(text, BibtexParser)  # the class itself: naming
-        # "bibtex" makes pybtex scan every installed package's entry points (about 1 s)
+        # "bibtex" makes pybtex scan every installed package's entry points, which is slow
     except PybtexSyntaxError as error:
         line = getattr(error, "lineno", 0) or 0
         before = [h for h in headers if h[2] < line] or headers[:1]
@@ -176,16 +176,15 @@ _LINK = re.compile(r'<a href="#ref-(?P<key>[^"]+)" role="doc-biblioref">')
 _SPAN = re.compile(r"</?span[^>]*>")
 _KEYS = re.compile(r"(?:^|[\s;\[-])@([A-Za-z0-9_][\w:.\-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
 
-# Pandoc's citeproc slows down steeply with the number of distinct works in one run (about
-# 0.6 s for 100 works, 50 s for 1,000), so large bibliographies are formatted in chunks of
-# at most this many works, run in parallel.
+# Pandoc's citeproc slows down steeply with the number of distinct works in one run, so large
+# bibliographies are formatted in chunks of at most this many works, run in parallel.
 CHUNK_WORKS = 100
 
 
 def balanced_limit(entries: dict[str, Entry], blocks: list[str], workers: int, every_work: bool = True) -> int:
     """The smallest chunk size (at most CHUNK_WORKS) whose plan keeps every processor busy with at
-    most one chunk each: on two cores this site's 48 works format in two runs side by side
-    (0.24 s instead of 0.36 s in one run), and a large bibliography still uses CHUNK_WORKS."""
+    most one chunk each: a small bibliography formats in one run per processor, side by side,
+    and a large one still uses CHUNK_WORKS."""
     limit = max(1, -(-len(entries) // max(1, workers)))
     while limit < CHUNK_WORKS and len(plan_chunks(entries, blocks, limit, every_work)) > workers:
         limit += max(1, limit // 10)

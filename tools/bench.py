@@ -1,6 +1,6 @@
 """Benchmark: what do citations cost, and how heavy is a page? Run with `make bench`.
 
-Prints every row of the performance table (issue 12) measured in this one run, each with its
+Prints every row of the performance table measured in this one run, each with its
 target beside it. Build times compare `mkdocs build --strict` with citations against the same
 pages built without the citations plugin and Markdown extension (markdown_citations), side by
 side in one run, so that the ratio holds on a busy machine where absolute times do not.
@@ -21,8 +21,8 @@ Rows (each one function below, so rows can be added without touching the others)
   page weight       a principle page's bytes as transferred (gzip -6, as nginx sends them):
                     HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py),
                     in site/ as `make build` wrote it (`make bench` builds first).
-The timed builds leave out hooks/prune_css.py (NOT_TIMED_HOOKS): about 2 s of PurgeCSS, the
-same with or without citations, that would only dilute the ratios.
+The timed builds leave out hooks/prune_css.py (NOT_TIMED_HOOKS): PurgeCSS costs the same
+with or without citations, and would only dilute the ratios.
 Each build runs in a fresh process; each variant is measured `--repeat` times (the real site,
 whose builds are short, three times as often), alternating, and the fastest time is kept.
 The Lighthouse rows come from `make lighthouse`.
@@ -98,8 +98,8 @@ class Row:
 HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} verdict"
 
 
-# Left out of both timed builds: pruning the CSS after the build (hooks/prune_css.py, about
-# 2 s of PurgeCSS) costs the same with or without citations, and would only dilute the ratio.
+# Left out of both timed builds: pruning the CSS after the build (hooks/prune_css.py) costs
+# the same with or without citations, and would only dilute the ratio.
 NOT_TIMED_HOOKS = {"prune_css.py"}
 
 
@@ -325,8 +325,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if "real" in wanted:
-            # Builds of about 1.5 s, where a busy machine's noise is a large share: three times
-            # the measurements (still under a minute), so one slow patch does not decide the row.
+            # Short builds, where a busy machine's noise is a large share: three times the
+            # measurements, so one slow patch does not decide the row.
             show(build_rows("real site", ROOT / "mkdocs.yml", 3 * args.repeat, work, 1.3, 1.5))
         if "bytes" in wanted:
             show([bytes_row(ROOT / "site")])  # as `make build` writes it, CSS pruned

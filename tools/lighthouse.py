@@ -5,7 +5,7 @@ Uses the npm package lighthouse@12.2.3 (newer versions need Node 22), installed 
 `npm ci` from package.json's devDependencies, and Debian's Chromium (CHROME_PATH).
 Every page type (home, principle, vignette, references, glossary) is measured twice in a
 row, both runs printed, so that one lucky run does not hide a slow page.
-Targets (issue 12): performance, accessibility, best practices and SEO 100.
+Targets: performance, accessibility, best practices and SEO 100.
 """
 
 from __future__ import annotations
