@@ -1,13 +1,14 @@
-"""references.bib: complete, honest and well formed; and the checker's messages for bad input."""
+"""markdown_citations/bibliography.py, and references.bib: complete, honest and well formed;
+the checker's messages for bad input; formatting in chunks and in parallel."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-import bibliography
-from citation_syntax import find_citations
 from conftest import ROOT
+from markdown_citations import bibliography
+from markdown_citations.syntax import find_citations
 
 # The 47 works the article cites (as keys, following the in-text citations), plus the article.
 ARTICLE_KEYS = """
@@ -79,6 +80,12 @@ def test_dois_are_bare(bib: bibliography.Bibliography) -> None:
     for key, entry in bib.entries.items():
         if "doi" in entry.fields:
             assert bibliography.DOI.match(entry.fields["doi"]), key
+
+
+def test_author_names_read_as_running_text(bib: bibliography.Bibliography) -> None:
+    assert bibliography.author_names(bib.entries["hendy2023"]) == "Hendy, Tew and Carr"
+    assert bibliography.author_names(bib.entries["mead2017"]) == "Mead and Filson"
+    assert bibliography.author_names(bib.entries["seikkula2008"]) == "Seikkula"
 
 
 def test_every_entry_is_cited_somewhere_on_the_site(bib: bibliography.Bibliography) -> None:

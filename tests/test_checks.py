@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import page_meta
-from conftest import ROOT, mkdocs
+from conftest import ROOT, add_hook, mkdocs
+from hooks import page_meta
 from tools import check, language
 
 
@@ -88,9 +88,7 @@ def test_overdue_review_is_listed_but_does_not_fail(project: Path, capsys: pytes
 
 
 def test_page_without_review_dates_fails_the_build(fixture_site: Path) -> None:
-    config = fixture_site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - hooks/citations.py\n", "  - hooks/citations.py\n  - hooks/page_meta.py\n"), encoding="utf-8")
+    add_hook(fixture_site, "hooks/page_meta.py")
     result = mkdocs("build", "--strict", "--site-dir", str(fixture_site.parent / "out"), cwd=fixture_site)
     assert result.returncode != 0
     assert "docs/index.md: front matter needs 'description'" in result.stderr

@@ -8,23 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from citation_syntax import blank_code, find_citations
-from conftest import ROOT
+from conftest import FORMULATIONS, ROOT
+from markdown_citations.syntax import blank_code, find_citations
 from tools import readability
 from tools.readability import body
 
 DOCS = ROOT / "docs"
 TEMPLATE = ["The principle", "In brief", "Where it comes from", "What peer practitioners said", "In practice",
             "Tensions and open questions", "Questions for reflection"]
-# The authors' formulations, verbatim from Hendy, Tew and Carr (2023).
-FORMULATIONS = {
-    "attunement": "Through their personal lived experience, peer practitioners can bring a particular attunement to the emotions of others in the room, as well as a developed sense of awareness of, and sensitivity to, the implicit and explicit language that they may be using.",
-    "validation": "By explicitly and implicitly using their lived experience, peer practitioners can validate and provide recognition for the current experience of people who may be facing misrecognition by others, or coming to doubt the validity of their thoughts and feelings. In turn this can offer empowerment and engender hope by enabling people to reclaim their sense of self-worth and self-belief.",
-    "connection-and-mutuality": "Drawing upon their personal experience, peer practitioners can connect with a person and members of their network by being open to a more mutual relationship in which they can share how they themselves are moved by the emotions and experiences that are expressed. In doing so, they can show how there is no need to be afraid of intense emotions, and thereby keep the focus on connecting and being with people in their experience, rather than reaching for solutions. This may help to build a supportive “between” space in which people can find their own ways of moving forward.",
-    "self-disclosure": "The title of peer practitioner already constitutes a level of self-disclosure, indicating that a person has their own experience of mental health difficulties alongside wider life experience. In network meetings, peer practitioners should use their discernment and intuition to assess whether self-disclosure would or would not be helpful in supporting or bringing out other voices in the room – and should only do this when they feel it is safe and helpful in doing so.",
-}
-
-
 def section(markdown: str, heading: str) -> str:
     return markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
 

@@ -28,8 +28,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, mkdocs, site_pages
-from test_reference_managers import _COINS, bib, check_coins, check_page_metadata
+from conftest import COINS, ROOT, bib, check_coins, check_page_metadata, mkdocs, site_pages
 
 ORG_URL = "https://intranet.example.nhs.uk/pod/"
 ORG_NAME = "Peer-supported Open Dialogue practice principles (Example NHS Foundation Trust)"
@@ -130,7 +129,7 @@ def test_local_pages_pass_the_same_page_checks(organisation_site: Path) -> None:
     assert team.count('class="Z3988"') == 2  # hendy2023 and seikkula2003principles, from our .bib
     entries = bib().entries
     for page in LOCAL_PAGES:
-        for match in _COINS.finditer((organisation_site / page / "index.html").read_text(encoding="utf-8")):
+        for match in COINS.finditer((organisation_site / page / "index.html").read_text(encoding="utf-8")):
             check_coins(match.group("key"), html.unescape(match.group("title")), entries[match.group("key")])
     assert 'href="../../principles/self-disclosure/"' in team
 
@@ -155,7 +154,7 @@ def org_build(site: Path, page: str = LOCAL_PAGE, bib: str | None = None,
     (site / "org.yml").write_text(
         "INHERIT: mkdocs.yml\n"
         "nav:\n  - Home: index.md\n  - Second: second.md\n  - References: references.md\n"
-        "hooks:\n  - hooks/bib_check.py\n  - hooks/local_pages.py\n  - hooks/citations.py\n  - hooks/reference_formats.py\n"
+        "hooks:\n  - hooks/local_pages.py\n"
         f"extra:\n{settings}", encoding="utf-8")
     out = site / "out"
     result = mkdocs("build", "--strict", "-f", "org.yml", "--site-dir", str(out), cwd=site)
