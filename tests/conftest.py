@@ -29,6 +29,7 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, get_files
+from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.meta import get_data
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pybtex.database import Entry, Person
@@ -140,6 +141,17 @@ def configured(site: Path) -> tuple[MkDocsConfig, Files]:
     config = config.plugins.on_config(config)
     files = config.plugins.on_files(get_files(config), config=config)
     return config, files
+
+
+def render_page(config: MkDocsConfig, files: Files, src: str) -> MkDocsPage:
+    """One page of a configured site through the page events MkDocs runs before its template:
+    on_page_markdown, render (the Markdown extensions), on_page_content."""
+    page = MkDocsPage(None, files.get_file_from_path(src), config)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    page.render(config, files)
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    return page
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import markdown
 import pytest
 from mkdocs.exceptions import PluginError
 
-from conftest import ROOT, Site, build, configured, expect_failure, page_context
+from conftest import ROOT, Site, build, configured, expect_failure, page_context, render_page
 from markdown_citations import glossary
 from markdown_citations.glossary import GlossaryError, GlossaryExtension, add_ids, mark_terms, parse
 
@@ -174,6 +174,16 @@ def test_the_extension_is_found_by_name(glossary_file: Path) -> None:
     md = markdown.Markdown(extensions=["markdown_citations.glossary"],
                            extension_configs={"markdown_citations.glossary": {"glossary_file": str(glossary_file)}})
     assert md.convert("The network.") == "<p>The network.</p>"  # no page known: nothing marked
+
+
+def test_through_the_plugin_on_real_pages_ids_on_the_glossary_and_links_elsewhere(fixture_site: Path) -> None:
+    add_glossary(fixture_site)
+    config, files = configured(fixture_site)
+    page = render_page(config, files, "glossary.md")
+    assert '<dt id="network-meeting">Network meeting</dt>' in page.content
+    assert 'class="glossary-term"' not in page.content
+    second = render_page(config, files, "second.md").content
+    assert '<p>The <a href="../glossary/#network" class="glossary-term" title="The people' in second
 
 
 def glossary_links(out: Path) -> list[tuple[Path, str, str]]:
