@@ -2,8 +2,9 @@
 of the fixture site and of the real site, the browser, and the checks several test modules
 run (reference-manager metadata and COinS, the article's formulations).
 
-Markers: every test under tests/browser/ is marked `browser`; every test that builds the real
-site or the book (through the fixtures in SLOW_FIXTURES, or marked by hand) is `slow`.
+Markers: every test under tests/browser/, and any other that uses the `browser` fixture, is
+marked `browser`; every test that builds the real site or the book (through the fixtures in
+SLOW_FIXTURES, or marked by hand) is `slow`.
 Run the quick loop with `pytest -m "not browser and not slow"`.
 """
 
@@ -87,7 +88,7 @@ SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "book", "organis
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_tests = Path(__file__).resolve().parent / "browser"
     for item in items:
-        if browser_tests in Path(item.path).resolve().parents:
+        if browser_tests in Path(item.path).resolve().parents or "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
