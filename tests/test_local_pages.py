@@ -27,8 +27,7 @@ from urllib.parse import quote_plus, urlparse
 
 import pytest
 
-from conftest import ROOT, mkdocs, site_pages
-from test_reference_managers import check_page_metadata
+from conftest import ROOT, check_page_metadata, mkdocs, site_pages
 
 ORG_URL = "https://intranet.example.nhs.uk/pod/"
 ORG_NAME = "Peer-supported Open Dialogue practice principles (Example NHS Foundation Trust)"
@@ -128,7 +127,7 @@ def test_local_pages_pass_the_same_page_checks(organisation_site: Path) -> None:
         assert 'class="md-content__button' not in text, f"{page}: an edit link into our repository"
         assert "DC.rights" not in text and 'rel="license"' not in text, f"{page}: our licence on their page"
     team = (organisation_site / "local/our-team/index.html").read_text(encoding="utf-8")
-    # No COinS on a page that cites (hooks/coins.py): Zotero saves the page itself.
+    # No COinS on a page that cites (markdown_citations/coins.py): Zotero saves the page itself.
     assert 'id="fn:hendy2023"' in team and 'class="Z3988"' not in team
     assert 'href="../../principles/self-disclosure/"' in team
 
@@ -153,7 +152,7 @@ def org_build(site: Path, page: str = LOCAL_PAGE, bib: str | None = None,
     (site / "org.yml").write_text(
         "INHERIT: mkdocs.yml\n"
         "nav:\n  - Home: index.md\n  - Second: second.md\n  - References: references.md\n"
-        "hooks:\n  - hooks/bib_check.py\n  - hooks/local_pages.py\n  - hooks/citations.py\n  - hooks/reference_formats.py\n"
+        "hooks:\n  - hooks/local_pages.py\n"
         f"extra:\n{settings}", encoding="utf-8")
     out = site / "out"
     result = mkdocs("build", "--strict", "-f", "org.yml", "--site-dir", str(out), cwd=site)

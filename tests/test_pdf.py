@@ -25,8 +25,7 @@ import pytest
 import yaml
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ROOT, mkdocs
-from test_content import FORMULATIONS
+from conftest import FORMULATIONS, ROOT, mkdocs
 from tools.offline_zip import version
 
 EPOCH = "1795000000"  # 18 November 2026, 11:06:40 UTC

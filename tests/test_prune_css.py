@@ -11,8 +11,8 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
-import prune_css
 from conftest import ROOT, mkdocs
+from hooks import prune_css
 
 SHEETS = ["assets/stylesheets/main.1234abcd.min.css", "assets/stylesheets/palette.5678abcd.min.css",
           "stylesheets/extra.css"]

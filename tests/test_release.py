@@ -140,6 +140,7 @@ CLOCKS = [  # (fake clock, time zone, umask, citation cache): two machines, year
 ]
 
 
+@pytest.mark.slow  # two `make release` runs: the real site, its offline edition and the book, twice
 def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> None:
     faketime = shutil.which("faketime")
     if faketime is None:

@@ -1,9 +1,10 @@
 """`make verify-site DIR=path` (tools/verify_site.py): the guard outside the build.
 
-It must pass on the real build and fail, naming pages and raw citations, on a site built by
-a builder that skips hooks and plugins. That builder is simulated here by a full copy of
-mkdocs.yml without `hooks:` and without the bibtex plugin (INHERIT cannot remove list items),
-which is what Zensical does with our configuration today.
+It must pass on the real build and fail, naming pages and raw citations, on a site built
+without any of our code: a builder that skips hooks and plugins, with a configuration that
+does not list the citations extensions. That build is simulated here by a full copy of
+mkdocs.yml without `hooks:`, the `citations` plugin and the `markdown_citations` extensions
+(INHERIT cannot remove list items).
 """
 
 from __future__ import annotations
@@ -33,18 +34,25 @@ class _EnvLoader(yaml.SafeLoader):
 _EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
 
 
-def config_without_hooks_and_bibtex() -> dict:
+def _named(item: object) -> str:
+    return item if isinstance(item, str) else next(iter(item))  # type: ignore[call-overload]
+
+
+def config_without_our_code() -> dict:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
     config.pop("hooks")
-    config["plugins"] = [p for p in config["plugins"] if p != "bibtex" and not (isinstance(p, dict) and "bibtex" in p)]
+    config["plugins"] = [p for p in config["plugins"] if _named(p) not in ("citations", "bibtex")]
+    config["markdown_extensions"] = [e for e in config["markdown_extensions"]
+                                     if not _named(e).startswith("markdown_citations")]
     return config
 
 
 @pytest.fixture(scope="module")
 def hookless_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    config = config_without_hooks_and_bibtex()
+    config = config_without_our_code()
     original = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
     assert set(original) - set(config) == {"hooks"} and len(config["plugins"]) == len(original["plugins"]) - 1
+    assert len(config["markdown_extensions"]) == len(original["markdown_extensions"]) - 2
     out = tmp_path_factory.mktemp("hookless") / "site"
     # The copy sits beside mkdocs.yml so that every relative path in it means the same.
     config_file = ROOT / f".test-hookless-{out.parent.name}.yml"
@@ -58,7 +66,7 @@ def hookless_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_verify_site_fails_on_a_build_without_hooks_or_bibtex(hookless_site: Path) -> None:
+def test_verify_site_fails_on_a_build_without_our_code(hookless_site: Path) -> None:
     result = make_verify_site(hookless_site)
     print("\n" + result.stdout)
     assert result.returncode != 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.meta import get_data
 
-from conftest import ROOT, mkdocs
+from conftest import ROOT, add_hook, mkdocs
 
 VIGNETTES = sorted(p for p in (ROOT / "docs" / "vignettes").glob("*.md") if p.name != "index.md")
 SECTIONS = ["Setting", "The scene", "What the peer practitioner did and why", "What remained uncertain",
@@ -89,10 +89,10 @@ def test_index_groups_exactly_by_declared_principle(built_site: Path) -> None:
 
 
 def test_unknown_principle_fails_the_build(fixture_site: Path) -> None:
+    add_hook(fixture_site, "hooks/vignettes.py")
     config = fixture_site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "hooks: []\n", "hooks:\n  - hooks/vignettes.py\n")
-        + "extra:\n  principles:\n    attunement: second.md\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  principles:\n    attunement: second.md\n",
+                      encoding="utf-8")
     (fixture_site / "docs" / "vignettes").mkdir()
     (fixture_site / "docs" / "vignettes" / "a-scene.md").write_text(
         "---\ntitle: A scene\nprinciples: [atunement]\n---\n\n# A scene\n\nText.\n", encoding="utf-8")

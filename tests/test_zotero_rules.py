@@ -21,7 +21,7 @@ from urllib.parse import unquote_plus
 import pytest
 
 from conftest import ROOT, site_pages
-from test_reference_managers import bib, head
+from conftest import bib, head
 
 SITE_AUTHOR = "POD practice principles contributors"
 SITE_NAME = "Peer-supported Open Dialogue practice principles"

@@ -7,13 +7,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-import glossary_terms
-from conftest import ROOT
-from test_pages import AXE_TAGS, open_page
+from conftest import AXE_TAGS, ROOT, open_page
+from markdown_citations import glossary
 
 PAGE = "principles/attunement/"
 SHORT = {term.id: term.short for term in
-         glossary_terms.parse((ROOT / "docs" / "glossary.md").read_text(encoding="utf-8"))[0]}
+         glossary.parse((ROOT / "docs" / "glossary.md").read_text(encoding="utf-8"))[0]}
 ACTIVE = ".md-tooltip2--active"
 
 
@@ -111,7 +110,7 @@ def hover_first_coins(page: Page) -> str:
 
 
 def test_material_mounts_no_tooltip_on_a_coins_span(browser: Browser, site_url: str) -> None:
-    """hooks/coins.py marks each COinS span data-preview, which Material's content.tooltips
+    """markdown_citations/coins.py marks each COinS span data-preview, which Material's content.tooltips
     skips: no tooltip is mounted at load (each costs script time) and none can open. The
     control (the same page served without the attribute) shows the check can tell."""
     page, errors, _ = open_page(browser, site_url + "references/")

@@ -7,26 +7,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
-
-from conftest import site_pages
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-
-def open_page(browser: Browser, url: str, scheme: str = "light", width: int = 1280) -> tuple[Page, list[str], list[str]]:
-    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else outside.append(request.url))
-    page.goto(url, wait_until="load")
-    return page, errors, outside
+from conftest import AXE_TAGS, open_page, site_pages
 
 
 @pytest.fixture(scope="module")

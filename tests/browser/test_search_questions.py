@@ -9,7 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
-from test_pages import AXE_TAGS
+from conftest import AXE_TAGS
 from tools import search_eval
 
 # The bar: share of all questions (tuning and held out) with their page in the first three,

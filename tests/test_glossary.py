@@ -1,20 +1,19 @@
-"""Glossary terms where they appear (hooks/glossary_terms.py): the glossary read as the one
-list of terms, first uses marked with their short definitions, and bad entries refused."""
+"""markdown_citations/glossary.py: the glossary read as the one list of terms, first uses
+marked with their short definitions, bad entries refused; the extension called on Markdown
+strings, then in builds of the fixture site and of the real site."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.pages import Page
 
-import glossary_terms
-from conftest import ROOT
-from glossary_terms import mark_terms, parse
-from test_build_e2e import build, expect_failure
-from test_hooks_unit import configured
+from conftest import ROOT, Site, build, configured, expect_failure, page_context, render_page
+from markdown_citations import glossary
+from markdown_citations.glossary import GlossaryError, GlossaryExtension, add_ids, mark_terms, parse
 
 GLOSSARY = """---
 title: Glossary
@@ -39,7 +38,7 @@ Polyphony
 """
 
 
-def terms() -> list[glossary_terms.Term]:
+def terms() -> list[glossary.Term]:
     found, problems = parse(GLOSSARY)
     assert problems == []
     return found
@@ -115,18 +114,76 @@ def add_glossary(site: Path, text: str = GLOSSARY) -> None:
                     encoding="utf-8")
 
 
-def test_hook_on_real_pages_gives_ids_and_marks_other_pages_only(fixture_site: Path) -> None:
+def test_add_ids_gives_each_headword_its_id() -> None:
+    lines = add_ids(GLOSSARY.split("\n"), terms())
+    assert "Network { #network }" in lines and "Network meeting { #network-meeting }" in lines
+    assert "Plain definitions of words used on this site." in lines  # no definition follows: unchanged
+
+
+def convert(text: str, glossary_file: Path, page: str | None) -> str:
+    """`text` through the glossary extension, as the page `page` of a site (None: no page known)."""
+    site = Site(page=page_context(page) if page else None)
+    extension = GlossaryExtension(glossary_file=str(glossary_file), site=site)
+    return markdown.Markdown(extensions=["attr_list", "def_list", extension]).convert(text)
+
+
+@pytest.fixture
+def glossary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "glossary.md"
+    path.write_text(GLOSSARY, encoding="utf-8")
+    return path
+
+
+def test_the_glossary_page_gets_an_id_for_every_entry(glossary_file: Path) -> None:
+    out = convert(GLOSSARY.split("---\n", 2)[2], glossary_file, "glossary.md")
+    assert re.findall(r'<dt id="([^"]+)">', out) == [term.id for term in terms()]
+    assert 'class="glossary-term"' not in out  # nothing marked on the glossary itself
+
+
+def test_other_pages_link_first_uses_to_the_glossary(glossary_file: Path) -> None:
+    out = convert("# Networks\n\nThe network meets; a network meeting follows. The network again.",
+                  glossary_file, "principles/attunement.md")
+    assert out == ('<h1>Networks</h1>\n<p>The <a href="../../glossary/#network" class="glossary-term" '
+                   'title="The people who matter in a person&#x27;s life.">network</a> meets; a '
+                   '<a href="../../glossary/#network-meeting" class="glossary-term" title="The main meeting in '
+                   'Open Dialogue, with the person and their network.">network meeting</a> follows. '
+                   "The network again.</p>")
+
+
+def test_terms_inside_raw_html_are_marked_too(glossary_file: Path) -> None:
+    """The extension marks terms after raw HTML is put back, so an HTML block counts."""
+    out = convert('<div class="note"><p>The network.</p></div>', glossary_file, "second.md")
+    assert 'class="glossary-term"' in out
+
+
+def test_without_a_page_or_a_glossary_nothing_is_marked(glossary_file: Path, tmp_path: Path) -> None:
+    text = "The network meets."
+    assert convert(text, glossary_file, None) == "<p>The network meets.</p>"
+    assert convert(text, tmp_path / "missing.md", "second.md") == "<p>The network meets.</p>"
+
+
+def test_a_bad_glossary_stops_the_extension_naming_file_and_line(glossary_file: Path) -> None:
+    glossary_file.write_text(GLOSSARY.replace("Polyphony\n:   Many voices sounding together.\n", "Polyphony\n"),
+                             encoding="utf-8")
+    with pytest.raises(GlossaryError, match=rf"glossary entries to fix:\n{re.escape(str(glossary_file))}:19: "
+                                            "'Polyphony' has no definition"):
+        convert("The network.", glossary_file, "second.md")
+
+
+def test_the_extension_is_found_by_name(glossary_file: Path) -> None:
+    md = markdown.Markdown(extensions=["markdown_citations.glossary"],
+                           extension_configs={"markdown_citations.glossary": {"glossary_file": str(glossary_file)}})
+    assert md.convert("The network.") == "<p>The network.</p>"  # no page known: nothing marked
+
+
+def test_through_the_plugin_on_real_pages_ids_on_the_glossary_and_links_elsewhere(fixture_site: Path) -> None:
     add_glossary(fixture_site)
     config, files = configured(fixture_site)
-    hook = config["hooks"]["hooks/glossary_terms.py"]
-    glossary = Page(None, files.get_file_from_path("glossary.md"), config)
-    glossary.read_source(config)
-    markdown = hook.on_page_markdown(glossary.markdown, page=glossary, config=config, files=files)
-    assert "Network meeting { #network-meeting }\n:   The main" in markdown
-    assert hook.on_page_content("<p>network</p>", page=glossary, config=config, files=files) == "<p>network</p>"
-    second = Page(None, files.get_file_from_path("second.md"), config)
-    content = hook.on_page_content("<p>The network.</p>", page=second, config=config, files=files)
-    assert content.startswith('<p>The <a href="../glossary/#network" class="glossary-term" title="The people')
+    page = render_page(config, files, "glossary.md")
+    assert '<dt id="network-meeting">Network meeting</dt>' in page.content
+    assert 'class="glossary-term"' not in page.content
+    second = render_page(config, files, "second.md").content
+    assert '<p>The <a href="../glossary/#network" class="glossary-term" title="The people' in second
 
 
 def glossary_links(out: Path) -> list[tuple[Path, str, str]]:
