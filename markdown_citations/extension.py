@@ -10,7 +10,7 @@ hover and on focus. Its state is one `PageCitations`, reset for every page. In o
 | `CitationPreprocessor` | preprocessor | 28 | after `pymdownx.snippets` (32), so included text is cited too; before fenced code (25) and raw HTML (20) are stashed. Adds the declared-source note, checks every key, replaces each citation by a placeholder word and appends the References heading and its placeholder. |
 | `CitationPattern` | inline pattern | 176 | just ahead of footnote markers (175): author-date links get their `fnref` ids in the order Python-Markdown would have given the markers. |
 | `ReferencesList` | tree processor | 17 | after the inline patterns (every citation counted), before `attr_list` and `abbr`, which treat the references as they treat footnotes. |
-| `LeftoverCheck` | postprocessor | 1 | last: a placeholder still in the HTML sat in raw HTML, where Markdown does not run; the page stops with the citation and its line. |
+| `LeftoverCheck` | postprocessor | 1 | last: a placeholder in code (an indented code block) becomes the citation's text again; one anywhere else sat in raw HTML, where Markdown does not run, and the page stops with the citation and its line. |
 
 Configuration: `bib_file` and `csl_file` (as mkdocs-bibtex named them; the style defaults to
 APA 7th edition), `cache_dir`, `references_page` (where readers learn how to complete a
@@ -20,6 +20,7 @@ page being rendered; see `context.py`).
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
@@ -47,6 +48,7 @@ REFERENCES_WORD = "zqrefs{}zq"  # the page's reference list
 _CITE_WORD = re.compile(r"zqcite(\d+)zq")
 _REFERENCES_WORD = re.compile(r"zqrefs(\d+)zq")
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
+_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
 
 
 class CitationError(ValueError):
@@ -122,23 +124,23 @@ class CitationPreprocessor(Preprocessor):
         where = page.shown if page and page.shown else "this page"
         text = "\n".join(lines)
         if _CITE_WORD.search(text) or _REFERENCES_WORD.search(text):
-            raise CitationError(f"{where}: the page contains a word such as 'zqcite1zq' or 'zqrefs1zq', "
-                                "which the citations extension reserves")
+            raise self.extension.error(f"{where}: the page contains a word such as 'zqcite1zq' or 'zqrefs1zq', "
+                                       "which the citations extension reserves")
         source = page.meta.get(SOURCE_FIELD) if page else None
         if source:
             problems = source_problems(where, page.meta, text, library.keys)  # type: ignore[union-attr]
             if problems:
-                raise CitationError("\n".join(problems))
+                raise self.extension.error("\n".join(problems))
             text = source_note(text, str(source), library)
         try:
             blocks = find_citations(text)
         except CitationSyntaxError as error:
-            raise CitationError(f"{where}: {error}") from None
+            raise self.extension.error(f"{where}: {error}") from None
         unknown = [f"{where}: line {block.line} of the page's Markdown: unknown citation key '{key}'"
                    + (f" (did you mean '{close}'?)" if (close := suggestion(key, library.keys)) else "")
                    for block in blocks for key in block.keys if key not in library.keys]
         if unknown:
-            raise CitationError("\n".join(unknown))
+            raise self.extension.error("\n".join(unknown))
         library.prepare([block.text for block in blocks])
         text = self.place(text, blocks, library)
         if not self.state.keys:
@@ -212,7 +214,9 @@ class ReferencesList(Treeprocessor):
         separator = self.footnotes.get_separator()
         title = self.footnotes.getConfig("BACKLINK_TITLE")
         order = {key: number for number, key in enumerate(library.order)}
-        keys = sorted((k for k in self.state.keys if k in library.references), key=lambda k: order.get(k, len(order)))
+        # A work cited only in code (left as written there) is not listed.
+        keys = sorted((k for k in self.state.keys if k in library.references and self.state.cited.get(k)),
+                      key=lambda k: order.get(k, len(order)))
         div = etree.Element("div", {"class": "footnote"})
         div.tail = tail
         etree.SubElement(div, "hr")
@@ -232,7 +236,9 @@ class ReferencesList(Treeprocessor):
 
 
 class LeftoverCheck(Postprocessor):
-    """Stops on a placeholder Markdown never reached: a citation inside raw HTML."""
+    """A placeholder left in code (an indented code block, which Markdown keeps as written)
+    becomes the citation's own text again; one left anywhere else sat in raw HTML, where
+    Markdown does not run, and stops the page with the citation and its line."""
 
     def __init__(self, md: markdown.Markdown, extension: CitationsExtension, state: PageCitations) -> None:
         super().__init__(md)
@@ -240,13 +246,15 @@ class LeftoverCheck(Postprocessor):
         self.state = state
 
     def run(self, text: str) -> str:
+        text = _CODE.sub(lambda code: _CITE_WORD.sub(
+            lambda m: html.escape(self.state.placed[int(m.group(1))].text, quote=False), code.group(0)), text)
         left = [self.state.placed[int(n)] for n in _CITE_WORD.findall(text)]
         if left or _REFERENCES_WORD.search(text):
             page = find_context(self.md, self.extension.getConfig("site") or None)
             where = page.shown if page and page.shown else "this page"
             what = ", ".join(f"{item.text} (line {item.line} of the page's Markdown)" for item in left) or "References"
-            raise CitationError(f"{where}: {what} sits inside raw HTML, where Markdown does not run: "
-                                "move it out of the HTML block, or add markdown=\"1\" to the block")
+            raise self.extension.error(f"{where}: {what} sits inside raw HTML, where Markdown does not run: "
+                                       "move it out of the HTML block, or add markdown=\"1\" to the block")
         return text
 
 
@@ -263,6 +271,12 @@ class CitationsExtension(Extension):
         }
         super().__init__(**kwargs)
         self.state = PageCitations()
+
+    @property
+    def error(self) -> type[Exception]:
+        """What a problem is raised as: the builder's own error where its plugin says (so that
+        MkDocs names the page without a traceback), else CitationError."""
+        return getattr(self.getConfig("site") or None, "error", None) or CitationError
 
     def library(self, md: markdown.Markdown | None = None) -> Library:
         site = self.getConfig("site") or None

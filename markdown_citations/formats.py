@@ -115,7 +115,8 @@ def name_text(name: dict[str, str]) -> str:
     """A CSL name as "Family, Given" (or the literal name)."""
     if "literal" in name:
         return name["literal"]
-    family = " ".join(part for part in (name.get("non-dropping-particle"), name.get("family")) if part)
+    particles = (name.get("dropping-particle"), name.get("non-dropping-particle"), name.get("family"))
+    family = " ".join(part for part in particles if part)
     return f"{family}, {name['given']}" if name.get("given") else family
 
 

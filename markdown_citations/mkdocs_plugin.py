@@ -76,6 +76,7 @@ class Build:
     aside: dict[str, str] = field(default_factory=dict)  # page url -> its reference list, while search reads
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # CSL-JSON by key, for COinS
     made: dict[str, str] = field(default_factory=dict)  # each work's COinS
+    error: type[Exception] = PluginError  # what the extensions raise, so MkDocs shows no traceback
 
     def shown(self, file: File) -> str:
         return shown_path(self.config, file)

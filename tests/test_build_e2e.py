@@ -135,8 +135,6 @@ def test_an_unknown_declared_source_fails_naming_file_line_and_key(fixture_site:
                                  "references.bib (did you mean 'seikkula2008'?)")
 
 
-@pytest.mark.xfail(strict=True, reason="a CitationError raised inside MkDocs' Markdown run is not a PluginError: "
-                   "MkDocs prints a traceback (the message, with file and line, is its last line)")
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("And again [@mead2017].", "<div>\nAnd again [@mead2017].\n</div>",
      "docs/second.md: [@mead2017] (line 8 of the page's Markdown) sits inside raw HTML"),
