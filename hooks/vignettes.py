@@ -6,7 +6,7 @@ mkdocs.yml. From that one declaration, and nothing kept by hand:
 
 * `on_files`: reads every vignette's front matter and stops the build on a missing or unknown
   principle, naming the file and the bad name.
-* `on_page_markdown`, priority 60 (before the citation hooks): on a vignette, adds the
+* `on_page_markdown`, priority 60 (before the citations plugin tells the extensions which page they render): on a vignette, adds the
   "composite, fictional illustration" label, its content note, and the links to its
   principles, and asks the theme to show the crisis-support contacts; on a principle page,
   replaces `<!-- vignettes -->` with the list of vignettes that show it; on the vignettes

@@ -1,11 +1,11 @@
 """Citation clutter: the rules that keep "(Hendy et al., 2023)" from closing every sentence.
 
 A plain library, shared by `tools/check.py` (`make check`) and the tests; it reads citations
-with the build's own parser (hooks/citation_syntax.py). The rules, on one page's Markdown:
+with the build's own parser (markdown_citations/syntax.py). The rules, on one page's Markdown:
 
 1. No block (a paragraph, a list item, a table row, a definition) cites the same work twice
    with the same locator. Different locators in one block are fine.
-2. A page that declares `source: KEY` in its front matter (see hooks/page_source.py) cites
+2. A page that declares `source: KEY` in its front matter (see markdown_citations/extension.py) cites
    that work in at most half of its blocks: the note at the top of the page already names it.
 3. Each principle page cites the source article at most 12 times.
 

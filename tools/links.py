@@ -30,7 +30,7 @@ def check(root: Path = ROOT, local: tuple[str, Path] | None = None) -> list[str]
     folders = [("", docs)] + ([local] if local else [])
     files = {posixpath.join(prefix, path.relative_to(folder).as_posix())
              for prefix, folder in folders for path in folder.rglob("*") if path.is_file()}
-    # published by hooks/bib_check.py and hooks/reference_formats.py
+    # published by the citations plugin (markdown_citations/mkdocs_plugin.py)
     files |= {"references.bib", "references.csl.json", "references.ris"}
     problems = []
     for prefix, folder in folders:

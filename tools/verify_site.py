@@ -1,8 +1,8 @@
 """Check a built site folder for citations that did not resolve: `make verify-site DIR=path`.
 
-A guard that lives outside the build. The citation hooks stop a normal build on the same
-problems, but a builder that skips hooks and plugins (Zensical reads mkdocs.yml and silently
-ignores `hooks:` and the bibtex plugin) would publish raw citations without a word. The
+A guard that lives outside the build. The citations plugin stops a normal build on the same
+problems, but a builder that skips plugins (Zensical reads mkdocs.yml and silently ignores
+`plugins:` and `hooks:`) would publish the site without its site-wide References list. The
 tests, CI and `make release` run this on what they built. It reads only the HTML, so it
 checks the output of any builder. For every page (code blocks and inline code left out):
 
