@@ -116,15 +116,21 @@ def test_workflow_files_parse(path: Path) -> None:
 
 def test_ci_workflow_is_read_only_and_runs_ci_run() -> None:
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
-    assert ci["permissions"] == {"contents": "read"}
     assert any(step.get("run") == "bash .ci/run" for step in ci["jobs"]["test"]["steps"])
-    # Every workflow is listed here on purpose, with the most it may do.
-    allowed = {"a11y.yml": {"contents": "read"}, "ci.yml": {"contents": "read"},
-               "deploy.yml": {"contents": "read", "pages": "write", "id-token": "write"},
-               "links.yml": {"contents": "read", "issues": "write"}, "release.yml": {"contents": "write"}}
+    # Every workflow and job is listed here on purpose, with the most it may do. The token has
+    # no permission for the workflow as a whole; each job is granted only what it uses, and
+    # no job that runs the project's own tools may write.
+    allowed = {"a11y.yml": {"a11y": {"contents": "read"}}, "ci.yml": {"test": {"contents": "read"}},
+               "deploy.yml": {"build": {"contents": "read"}, "deploy": {"pages": "write", "id-token": "write"}},
+               "links.yml": {"check": {"contents": "read"}, "report": {"issues": "write"}},
+               "release.yml": {"build": {"contents": "read"}, "publish": {"contents": "write"}}}
     assert [p.name for p in WORKFLOWS] == sorted(allowed)
     for path in WORKFLOWS:
-        assert yaml.safe_load(path.read_text(encoding="utf-8"))["permissions"] == allowed[path.name], path.name
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert workflow["permissions"] == {}, path.name
+        assert {name: job.get("permissions") for name, job in workflow["jobs"].items()} == allowed[path.name], path.name
+        trigger = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+        assert "pull_request_target" not in trigger and "workflow_run" not in trigger, path.name
 
 
 def test_broken_link_is_reported_with_line_and_suggestion(project: Path) -> None:
@@ -159,3 +165,10 @@ def test_make_check_reports_glossary_declared_source_and_clutter(project: Path, 
     assert "docs/glossary.md:9: please consider: the short definition of 'Dialogism' has 30 words" in out
     assert "docs/page.md:3: front matter 'source: hendy2032' is not a key in references.bib (did you mean 'hendy2023'?)" in out
     assert "docs/page.md:12: this paragraph cites hendy2023 twice (also on line 11)" in out
+
+
+def test_citation_key_in_an_include_names_the_include_and_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "includes").mkdir()
+    (project / "includes" / "note.md").write_text("!!! info \"A note\"\n\n    Said once [@hendy203].\n", encoding="utf-8")
+    assert check.main(project) == 1
+    assert "includes/note.md:3: unknown citation key 'hendy203' (did you mean 'hendy2023'?)" in capsys.readouterr().out

@@ -25,8 +25,9 @@ def test_a_journal_article_is_a_journal_context_object() -> None:
 
 def test_an_incomplete_record_carries_only_what_is_verified() -> None:
     assert coins.context_object(items()["mead2014"]) == [
-        ("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.creator", "Mead, Shery"),
-        ("rft.date", "2014")]
+        ("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", "document"),
+        ("rft.creator", "Mead, Shery"), ("rft.date", "2014")]
+    assert coins.coins(items()["mead2014"]) == ""  # no verified title: Zotero could not use it
 
 
 def test_other_kinds_and_a_surname_alone() -> None:
@@ -57,14 +58,15 @@ def test_every_complete_record_passes_the_check_the_real_site_passes() -> None:
             check_coins(key, html.unescape(coins.coins(item).split('title="')[1].split('"')[0]), entries[key])
 
 
-def test_add_coins_puts_one_inside_each_reference_of_a_known_work() -> None:
-    page = ('<ol>\n<li id="fn:mead2017">\n<p>Mead.</p></li>\n<li id="fn:unknown">\n<p>?</p></li></ol>'
-            '<ul><li id="ref-mead2017" class="csl-entry"><p>Mead.</p></li></ul><li id="other">x</li>')
+def test_add_coins_puts_one_inside_each_work_of_the_site_wide_list() -> None:
+    page = ('<ol>\n<li id="fn:mead2017">\n<p>Mead.</p></li></ol>'
+            '<ul><li id="ref-mead2017" class="csl-entry"><p>Mead.</p></li><li id="ref-unknown"><p>?</p></li></ul>'
+            '<li id="other">x</li>')
     made: dict[str, str] = {}
     out = coins.add_coins(page, items(), made)
     span = coins.coins(items()["mead2017"])
-    assert out == page.replace('<li id="fn:mead2017">', f'<li id="fn:mead2017">{span}').replace(
-        '<li id="ref-mead2017" class="csl-entry">', f'<li id="ref-mead2017" class="csl-entry">{span}')
+    assert out == page.replace('<li id="ref-mead2017" class="csl-entry">', f'<li id="ref-mead2017" class="csl-entry">{span}')
     assert made == {"mead2017": span, "unknown": ""}
     made["mead2017"] = "<!-- kept -->"  # made once, then reused on the next page
-    assert coins.add_coins('<li id="fn:mead2017">', items(), made) == '<li id="fn:mead2017"><!-- kept -->'
+    assert coins.add_coins('<li id="ref-mead2017">', items(), made) == '<li id="ref-mead2017"><!-- kept -->'
+    assert not coins.pages_with_coins(page.split("<ul>")[0]) and coins.pages_with_coins(page)

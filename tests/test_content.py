@@ -80,6 +80,8 @@ NOT_ABBREVIATIONS = {
     "BY": "part of the licence name CC BY 4.0",
     "II": "a Roman numeral",
     "AA": "a level of the accessibility guidelines (WCAG), named as the guidelines name it",
+    "README": "a file's name, as the file is named",
+    "UA": "part of the name of the standard PDF/UA",
 }
 
 
@@ -96,7 +98,11 @@ def test_every_abbreviation_used_is_defined() -> None:
 def test_nothing_guessed_is_stated() -> None:
     text = " ".join(body(page) for page in DOCS.rglob("*.md"))
     assert "12 key elements" not in text and "twelve key elements" not in text.lower()
-    assert "24 hours" not in text
+    # "Within 24 hours" is verified from the abstract of Seikkula et al. (2006), which the
+    # Open Dialogue page links beside it; no other page states it.
+    open_dialogue = DOCS / "foundations" / "open-dialogue.md"
+    assert "24 hours" not in " ".join(body(page) for page in DOCS.rglob("*.md") if page != open_dialogue)
+    assert "https://doi.org/10.1080/10503300500268490" in body(open_dialogue)
 
 
 def in_short_lines(path: Path) -> list[str]:

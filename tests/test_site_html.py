@@ -64,8 +64,8 @@ def test_the_reference_list_is_set_aside_while_search_reads_the_page_and_put_bac
 
 
 def test_unresolved_finds_what_a_build_left_outside_code() -> None:
-    assert site.unresolved("<p>Text [@key] and (seikkula2008?)</p>") == ["[@key", "(seikkula2008?)"]
-    assert site.unresolved("<p>[-@key] a note[^1] zqcite3zq zqrefs0zq</p>") == ["[-@key", "[^1]", "zqcite3zq", "zqrefs0zq"]
+    assert site.unresolved("<p>Text [@key] and (seikkula2008?)</p>") == ["[@key]", "(seikkula2008?)"]
+    assert site.unresolved("<p>[-@key] a note[^1] zqcite3zq zqrefs0zq</p>") == ["[-@key]", "[^1]", "zqcite3zq", "zqrefs0zq"]
     assert site.unresolved("<pre><code>[@key] [^1]</code></pre><p>fine <code>zqcite1zq</code></p>") == []
     assert site.unresolved('<a href="#fn:x">x</a>') == ["#fn:x"]
     assert site.unresolved('<a href="#fn:x">x</a><li id="fn:x">X.</li>') == []
