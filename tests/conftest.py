@@ -140,3 +140,18 @@ def site_pages(site: Path) -> list[str]:
         relative = html.parent.relative_to(site).as_posix()
         pages.append("" if relative == "." else relative + "/")
     return pages
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "walk: the full cross-engine walk, run by `make a11y` (pytest -m walk)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the `walk` tests out unless asked for with -m (`make a11y`); pytest reports them
+    as deselected."""
+    if "walk" in (config.option.markexpr or ""):
+        return
+    walk = [item for item in items if item.get_closest_marker("walk")]
+    if walk:
+        config.hook.pytest_deselected(items=walk)
+        items[:] = [item for item in items if not item.get_closest_marker("walk")]
