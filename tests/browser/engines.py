@@ -136,7 +136,7 @@ class Engine:
     def click(self, selector: str) -> None:
         self.perform(pointer_actions(*self.centre(selector), click=True))
 
-    def wait_for(self, condition: str, *args: Any, timeout: float = 10) -> Any:
+    def wait_for(self, condition: str, *args: Any, timeout: float = 5) -> Any:
         """Poll a script until it returns something truthy; fail naming the engine."""
         end = time.monotonic() + timeout
         while True:
