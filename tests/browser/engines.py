@@ -351,7 +351,8 @@ class WebKit(Engine):
         self.driver.execute(Command.W3C_CLEAR_ACTIONS)
 
     def viewport(self, width: int, height: int) -> None:
-        """Size the window so that the page itself (innerWidth x innerHeight) has this size."""
+        """Size the window so that the page itself (innerWidth x innerHeight) has this size; as
+        near as MiniBrowser allows: its window is never narrower than its toolbar (447 px)."""
         self.driver.set_window_size(width, height)
         inner = self.driver.execute_script("return [innerWidth, innerHeight]")
         if inner != [width, height]:

@@ -50,7 +50,6 @@ SEEN = {
     ("Shift+Tab", "firefox"): "Firefox 153: with Shift+Tab a glossary link in the text is left under the sticky header",
     ("Shift+Tab", "chromium"): "Chromium, keys in one burst: the recorder sees the hidden colour-switch radio "
                                "(input#__palette_1) as zero-sized; the slower walk in test_keyboard_and_pointer.py passes",
-    ("menu", "webkit"): "WebKitGTK 2.50 at 390 px: the page is 447 px wide once the menu has closed (scrolls sideways)",
 }
 
 
@@ -161,7 +160,6 @@ def test_focus_never_lands_out_of_sight(request: pytest.FixtureRequest, engine: 
 
 
 def test_menu_opens_and_closes_at_390_pixels(request: pytest.FixtureRequest, engine: Engine, nginx_url: str) -> None:
-    expect_seen(request, "menu", engine)
     engine.viewport(390, 844)
     try:
         engine.goto(nginx_url + PRINCIPLE)
@@ -172,7 +170,9 @@ def test_menu_opens_and_closes_at_390_pixels(request: pytest.FixtureRequest, eng
         engine.perform(pointer_actions(370, 422, click=True))  # the dimmed page beside the drawer
         engine.wait_for("() => !document.getElementById('__drawer').checked")
         engine.wait_for("() => getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility === 'hidden'")
-        assert engine.call("() => document.documentElement.scrollWidth") <= 390, f"{engine.name}: page scrolls sideways"
+        # MiniBrowser's window is never narrower than its toolbar (447 px): WebKit is checked at that width.
+        wide = engine.call("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert wide[0] <= wide[1], f"{engine.name}: the page ({wide[0]} px) scrolls sideways at {wide[1]} px"
     finally:
         engine.viewport(1280, 720)
 
