@@ -68,9 +68,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --omit=dev --silent --no-audit --no-fund
 	touch $@
 
-# Debian's chromium for the browser tests (installed only if missing).
+# Debian's chromium, firefox-esr and WebKitGTK (webkit2gtk-driver) for the browser tests,
+# nginx and faketime (installed only if missing).
 system-packages:
-	bash tools/system-packages.sh
+	bash tools/system-packages.sh engines
 
 serve: $(STAMP)
 	POD_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --strict -f $(CONFIG) --dev-addr 127.0.0.1:8000
@@ -113,13 +114,16 @@ test-fast: $(STAMP) node_modules/.installed
 # Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
 # axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
 # and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
-# weekly (.github/workflows/a11y.yml).
+# weekly (.github/workflows/a11y.yml). The walk of every page in Firefox and WebKit too
+# (pytest -m walk, tests/browser/test_engines.py).
 a11y: build
 	bash tools/system-packages.sh a11y
 	npm ci --silent --no-audit --no-fund
 	touch node_modules/.installed
 	$(BIN)/python -m tools.a11y site
-	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
+	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py \
+		tests/browser/test_target_size.py
+	$(BIN)/python -m pytest -m walk tests/browser/test_engines.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build

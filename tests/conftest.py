@@ -85,7 +85,18 @@ def page_context(path: str = "second.md", **meta: object) -> PageContext:
 SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "book", "organisation_book", "hookless_site"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "walk: the full cross-engine walk, run by `make a11y` (pytest -m walk)")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser and slow tests; leave the `walk` tests out unless asked for with -m
+    (`make a11y`), reported as deselected."""
+    if "walk" not in (config.option.markexpr or ""):
+        walk = [item for item in items if item.get_closest_marker("walk")]
+        if walk:
+            config.hook.pytest_deselected(items=walk)
+            items[:] = [item for item in items if not item.get_closest_marker("walk")]
     browser_tests = Path(__file__).resolve().parent / "browser"
     for item in items:
         if browser_tests in Path(item.path).resolve().parents or "browser" in getattr(item, "fixturenames", ()):

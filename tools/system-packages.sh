@@ -4,11 +4,18 @@
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
 #   faketime  runs a build under another clock, for the reproducible-build test
 #   poppler-utils  pdftotext, which reads the book's text layer as copy and search do
-# and, with the argument "a11y" (make a11y), Java for the W3C Nu HTML checker:
+# with the argument "engines" (make test, make a11y), the other two browser engines
+# (tests/browser/engines.py):
+#   firefox-esr        Firefox, driven over WebDriver BiDi
+#   webkit2gtk-driver  WebKitWebDriver and WebKitGTK's MiniBrowser (WebKit, Safari's engine)
+#   xvfb, xauth        the virtual display MiniBrowser draws on (xvfb-run)
+# and, with the argument "a11y" (make a11y; it implies "engines"), Java for the W3C Nu HTML
+# checker:
 #   default-jre-headless  (skipped when a `java` is already on the PATH)
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
 packages=(chromium nginx faketime poppler-utils)
+case "${1:-}" in engines|a11y) packages+=(firefox-esr webkit2gtk-driver xvfb xauth) ;; esac
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
