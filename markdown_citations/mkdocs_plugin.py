@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,26 +100,37 @@ def shown_path(config: MkDocsConfig, file: File | str) -> str:
     return posixpath.join(docs, file.src_uri if isinstance(file, File) else file)
 
 
+def extension_settings(config: MkDocsConfig) -> tuple[str | None, dict[str, Any]]:
+    """The name under which mkdocs.yml lists the citations extension (or None), and its settings."""
+    listed = next((name for name in EXTENSION_NAMES if name in config.markdown_extensions), None)
+    return listed, dict(config.mdx_configs.get(listed, {})) if listed else {}
+
+
 def bib_path(config: MkDocsConfig) -> str:
     """The absolute path of the .bib a site's config names: the plugin's `bib_file`, else the
     citations extension's, else references.bib beside the config file."""
     plugin = config.plugins.get("citations") or config.plugins.get("bibtex")
-    listed = next((name for name in EXTENSION_NAMES if name in config.markdown_extensions), None)
-    settings = config.mdx_configs.get(listed, {}) if listed else {}
+    settings = extension_settings(config)[1]
     bib = (plugin.config.bib_file if plugin is not None else None) or settings.get("bib_file") or "references.bib"
     return os.path.normpath(os.path.join(os.path.dirname(config.config_file_path), bib))
 
 
-def with_snippets(markdown: str, config: MkDocsConfig) -> str:
-    """`markdown` with the files it includes with pymdownx.snippets (`--8<-- "includes/x.md"`)
-    inserted by that extension's own code and settings (its auto_append aside), so that the
-    citations of an included file are checked and formatted with the site's."""
-    if "pymdownx.snippets" not in config.markdown_extensions or "8<" not in markdown:
-        return markdown
+def snippet_reader(config: MkDocsConfig) -> Callable[[str], str]:
+    """A function giving a page's Markdown with the files it includes with pymdownx.snippets
+    (`--8<-- "includes/x.md"`) inserted by that extension's own code and settings (its
+    auto_append aside), so that the citations of an included file are checked and formatted
+    with the site's. Made once per build; the identity where the site has no snippets."""
+    if "pymdownx.snippets" not in config.markdown_extensions:
+        return lambda markdown: markdown
     settings = {name: value for name, value in config.mdx_configs.get("pymdownx.snippets", {}).items()
                 if name != "auto_append"}
-    md = markdown_lib.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings})
-    return "\n".join(md.preprocessors["snippet"].run(markdown.split("\n")))
+    snippets = markdown_lib.Markdown(extensions=["pymdownx.snippets"],
+                                     extension_configs={"pymdownx.snippets": settings}).preprocessors["snippet"]
+
+    def read(markdown: str) -> str:
+        return "\n".join(snippets.run(markdown.split("\n"))) if "8<" in markdown else markdown
+
+    return read
 
 
 class CitationsPlugin(BasePlugin[CitationsConfig]):
@@ -134,8 +146,7 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         if self.config.bib_dir:
             raise PluginError("mkdocs.yml: 'bib_dir' is not supported: name one file with 'bib_file'")
         base_dir = os.path.dirname(config.config_file_path)
-        listed = next((name for name in EXTENSION_NAMES if name in config.markdown_extensions), None)
-        settings = dict(config.mdx_configs.get(listed, {})) if listed else {}
+        listed, settings = extension_settings(config)
         path = bib_path(config)
         shown = os.path.relpath(path, base_dir).replace(os.sep, "/")
         csl = self.config.csl_file or settings.get("csl_file") or None
@@ -181,10 +192,11 @@ class CitationsPlugin(BasePlugin[CitationsConfig]):
         self._check_glossary(config, files)
         blocks: list[str] = []
         problems: list[str] = []
+        with_snippets = snippet_reader(config)
         for file in files.documentation_pages():
             text = file.content_string
             found, trouble = library.check_keys(build.shown(file), text)
-            included = with_snippets(text, config)
+            included = with_snippets(text)
             if included != text and not trouble:
                 found, trouble = library.check_keys(f"{build.shown(file)} (with the files it includes)", included)
             blocks.extend(block.text for block in found)

@@ -106,6 +106,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The blocks of every formatting run (each run is one or more pandoc processes)."""
+    found: list[list[str]] = []
+    real = bibliography.format_citations
+    monkeypatch.setattr(bibliography, "format_citations", lambda *a, **k: found.append(list(a[2])) or real(*a, **k))
+    return found
+
+
+@pytest.fixture
 def fixture_site(tmp_path: Path) -> Path:
     """A fresh copy of the fixture site with the project's real hooks beside it (the
     citations plugin and extensions come from the installed package)."""

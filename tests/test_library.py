@@ -26,15 +26,6 @@ def bib(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The blocks of every formatting run (each run is one or more pandoc processes)."""
-    found: list[list[str]] = []
-    real = bibliography.format_citations
-    monkeypatch.setattr(bibliography, "format_citations", lambda *a, **k: found.append(list(a[2])) or real(*a, **k))
-    return found
-
-
 def test_the_same_bytes_are_checked_once_and_shared(bib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded: list[bibliography.Bibliography] = []
     real = bibliography.load

@@ -34,14 +34,6 @@ def declare(site: Path, key: str, page: str = "second.md") -> None:
     path.write_text(f"---\ntitle: Second page\nsource: {key}\n---\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    found: list[list[str]] = []
-    real = bibliography.format_citations
-    monkeypatch.setattr(bibliography, "format_citations", lambda *a, **k: found.append(list(a[2])) or real(*a, **k))
-    return found
-
-
 def test_the_apa_style_from_the_installed_package_and_the_downloads_published(fixture_site: Path) -> None:
     config, files = configured(fixture_site)
     library = plugin_of(config).build.library
