@@ -41,6 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from markdown_citations import bibliography
+from markdown_citations.cache import write
 from markdown_citations.mkdocs_plugin import bib_path
 
 KEYS = {"dir", "section", "bib", "licence"}
@@ -147,7 +148,7 @@ def _joined_bib(config: MkDocsConfig, local: Settings) -> Path:
     text = ours.read_text(encoding="utf-8").rstrip() + "\n\n% ---- " + local.shown(local.bib) + " ----\n\n" \
         + local.bib.read_text(encoding="utf-8")
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+        write(target, text)
     return target
 
 

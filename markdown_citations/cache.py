@@ -17,3 +17,12 @@ def cache_file(folder: Path | None, name: str, parts: list[bytes]) -> Path | Non
     for part in parts:
         digest.update(hashlib.sha256(part).digest())
     return Path(setting or folder) / f"{name}-{digest.hexdigest()[:20]}.json"
+
+
+def write(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: a build running beside this one (tests run
+    in parallel) never reads a half-written cache file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

