@@ -24,8 +24,11 @@ PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 # Zensical, the third: it runs our Markdown extensions only (tests/test_zensical.py).
 ZENSICAL_VENV := .venv-zensical
 ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
+# The tests run on every core (pytest-xdist); each test module stays on one worker, so that its
+# module-scoped builds are made once, and the session's builds are shared (tests/conftest.py).
+PYTEST_PARALLEL := -n auto --dist loadscope
 
-.PHONY: install system-packages serve build pdf offline site-offline test test-fast check a11y bench \
+.PHONY: install system-packages engines serve build pdf offline site-offline test test-fast check a11y bench \
 	search-eval csp lighthouse clean clean-dist properdocs build-properdocs zensical verify-site release
 
 # A virtual environment in $(1) with the exact pins of $(2) and this project's package
@@ -68,9 +71,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --omit=dev --silent --no-audit --no-fund
 	touch $@
 
-# Debian's chromium, firefox-esr and WebKitGTK (webkit2gtk-driver) for the browser tests,
-# nginx and faketime (installed only if missing).
+# Debian's chromium, nginx, faketime and poppler-utils (installed only if missing); `engines`
+# adds Firefox and WebKitGTK for the browser tests.
 system-packages:
+	bash tools/system-packages.sh
+
+engines:
 	bash tools/system-packages.sh engines
 
 serve: $(STAMP)
@@ -102,28 +108,28 @@ offline: pdf site-offline
 check: $(STAMP)
 	$(BIN)/python -m tools.check --config $(strip $(CONFIG))
 
-test: $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed system-packages
+test: $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed engines
 	$(BIN)/python -m tools.check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Every test that needs no browser, no Debian package and no second environment (pytest
 # markers `browser` and `slow`, tests/conftest.py): the loop to run while editing.
 test-fast: $(STAMP) node_modules/.installed
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not browser and not slow"
 
 # Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
 # axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
 # and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
-# weekly (.github/workflows/a11y.yml). The walk of every page in Firefox and WebKit too
-# (pytest -m walk, tests/browser/test_engines.py).
+# weekly (.github/workflows/a11y.yml). Then the walk of every page in Firefox and WebKit too,
+# and the pixels of every page with the pruned CSS and without it (pytest -m walk,
+# tests/browser/test_engines.py and test_pruned_css.py).
 a11y: build
 	bash tools/system-packages.sh a11y
 	npm ci --silent --no-audit --no-fund
 	touch node_modules/.installed
 	$(BIN)/python -m tools.a11y site
-	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py \
-		tests/browser/test_target_size.py
-	$(BIN)/python -m pytest -m walk tests/browser/test_engines.py
+	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
+	$(BIN)/python -m pytest -m walk tests/browser/test_engines.py tests/browser/test_pruned_css.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.
 csp: build

@@ -23,8 +23,8 @@ from tools import workflows
 WORKFLOWS = ROOT / ".github" / "workflows"
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
 PIN = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
-# make targets that need Debian's chromium, nginx, faketime or Java (tools/system-packages.sh)
-DEBIAN_TARGETS = {"test", "a11y", "pdf", "release", "lighthouse", "system-packages"}
+# make targets that need Debian's browsers, nginx, faketime or Java (tools/system-packages.sh)
+DEBIAN_TARGETS = {"test", "a11y", "pdf", "release", "lighthouse", "search-eval", "system-packages", "engines"}
 
 
 def _copy(tmp_path: Path, name: str, old: str, new: str) -> tuple[Path, int]:
