@@ -1,5 +1,5 @@
-"""What readers meet, in a real browser: accessibility (axe-core), privacy, small screens,
-keyboard use and search, on every page of the built site."""
+"""What readers meet, in a real browser: accessibility (axe-core), targets big enough to tap,
+privacy, small screens, keyboard use and search, on every page of the built site."""
 
 from __future__ import annotations
 
@@ -11,28 +11,49 @@ from playwright.sync_api import Browser
 
 from conftest import AXE_TAGS, open_page, site_pages
 
+# What the dark palette changes is colour: after every rule in the light palette, the page is
+# switched to the dark one (as a reader does, with the palette toggle) and the rules about
+# colour run again. `make a11y` runs every rule on pages loaded in each palette
+# (tests/browser/test_engines.py).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+PHONE = {"width": 390, "height": 844}
+
 
 @pytest.fixture(scope="module")
 def visits(browser: Browser, site_url: str, built_site: Path) -> dict[str, dict[str, dict]]:
-    """Every page visited once per palette: axe-core results, console errors, requests that
-    leave 127.0.0.1 and (light palette) the page width at 320 CSS pixels."""
+    """Every page visited once, settled (network idle: Material mounts its tooltips after
+    load): axe-core's results in each palette, console errors and requests that leave
+    127.0.0.1, axe's `target-size` on a phone with the navigation drawer open (WCAG 2.2,
+    2.5.8), and the page width at 320 CSS pixels."""
     axe = Axe()
     report: dict[str, dict[str, dict]] = {"light": {}, "dark": {}}
-    for scheme in report:
-        for path in site_pages(built_site) + ["404.html"]:
-            page, errors, outside = open_page(browser, site_url + path, scheme)
-            violations = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response["violations"]
-            width = 0
-            if scheme == "light":
-                page.set_viewport_size({"width": 320, "height": 800})
-                page.wait_for_timeout(100)
-                width = page.evaluate("document.documentElement.scrollWidth")
+    for path in site_pages(built_site) + ["404.html"]:
+        page, errors, outside = open_page(browser, site_url + path, "light", wait_until="networkidle")
+        light = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response["violations"]
+        page.click("form[data-md-component=palette] label:not([hidden])")
+        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        page.wait_for_timeout(300)  # Material's colour transitions take 0.25 s
+        dark = axe.run(page, options={"runOnly": {"type": "rule", "values": COLOUR_RULES}}).response["violations"]
+        page.set_viewport_size(PHONE)
+        page.locator(".md-header label[for='__drawer']").click()
+        page.wait_for_timeout(300)  # the drawer slides in for 0.25 s
+        small = faults_of(axe.run(page, options={"runOnly": {"type": "rule", "values": ["target-size"]}}).response)
+        page.set_viewport_size({"width": 320, "height": 800})
+        page.wait_for_timeout(100)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        for scheme, violations in (("light", light), ("dark", dark)):
             report[scheme][path or "/"] = {
                 "axe": [(v["id"], len(v["nodes"]), v["nodes"][0]["target"]) for v in violations],
-                "errors": list(errors), "outside": list(outside), "width": width,
+                "errors": list(errors), "outside": list(outside), "width": width, "small": small,
             }
-            page.context.close()
+        page.context.close()
     return report
+
+
+def faults_of(result: dict) -> list[str]:
+    """axe's violations, as 'selector (axe's message)'."""
+    return [f"{node['target'][0]} ({node['any'][0]['message'] if node['any'] else node['failureSummary']})"
+            for violation in result["violations"] for node in violation["nodes"]]
 
 
 def test_every_page_was_visited(visits: dict[str, dict[str, dict]], built_site: Path) -> None:
@@ -43,6 +64,15 @@ def test_every_page_was_visited(visits: dict[str, dict[str, dict]], built_site: 
 def test_no_axe_violations_on_any_page(visits: dict[str, dict[str, dict]], scheme: str) -> None:
     found = {path: seen["axe"] for path, seen in visits[scheme].items() if seen["axe"]}
     assert not found, "\n".join(f"{path}: {items}" for path, items in found.items())
+
+
+def test_every_target_is_big_enough_on_every_page(visits: dict[str, dict[str, dict]]) -> None:
+    """On a desktop the light pass's axe run includes `target-size` (tag wcag22aa); on a phone
+    it runs again with the menu open, so that the drawer's links are checked too."""
+    assert "wcag22aa" in AXE_TAGS
+    faults = {path: seen["small"] for path, seen in visits["light"].items() if seen["small"]}
+    assert not faults, f"targets too small at 390 px with the menu open on {len(faults)} pages:\n" + "\n".join(
+        f"{path}: {item}" for path, items in faults.items() for item in items[:3])
 
 
 def test_no_console_errors_and_no_request_leaves_the_machine(visits: dict[str, dict[str, dict]]) -> None:

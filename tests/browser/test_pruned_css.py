@@ -1,10 +1,12 @@
 """Nothing lost by pruning the CSS (hooks/prune_css.py): the real site built with the hook
-and without it, looked at in Chromium side by side, must give the same pixels.
+and without it, looked at in Chromium side by side, must give the same styles and pixels.
 
-Compared: every page at phone width (light); the five page types at desktop width in light
-and dark, and as printed; and what scripts add as a reader uses the page: search results,
-a citation preview, a glossary tooltip, the open navigation drawer on a phone, the back-to-top
-button, and the highlight left by following a search result.
+Compared: on every page at phone width, that no rule pruning took away matches an element;
+the pixels of the five page types at desktop width in light and dark, and as
+printed; and the pixels of what scripts add as a reader uses the page: search results, a
+citation preview, a glossary tooltip, the open navigation drawer on a phone, the back-to-top
+button, and the highlight left by following a search result. The pixels of every page at
+phone width are compared by `make a11y` (pytest -m walk).
 """
 
 from __future__ import annotations
@@ -131,6 +133,84 @@ def compare(browser: Browser, both: dict[str, str], cases: list[tuple[str, str, 
     assert not differ, f"pruned CSS renders differently in {differ}; screenshots in {tmp_path}"
 
 
+# Every style rule of the page's stylesheets, as "media and support conditions | one selector"
+# (a selector list split at its top-level commas).
+_RULES = """() => {
+  const split = (text) => { const out = []; let depth = 0, start = 0;
+    for (let i = 0; i < text.length; i++) { const c = text[i];
+      if (c === "(" || c === "[") depth++; else if (c === ")" || c === "]") depth--;
+      else if (c === "," && depth === 0) { out.push(text.slice(start, i).trim()); start = i + 1; } }
+    out.push(text.slice(start).trim()); return out; };
+  const found = new Set();
+  const walk = (rules, within) => { for (const rule of rules) {
+    if (rule.selectorText !== undefined) split(rule.selectorText).forEach((s) => found.add(within + " | " + s));
+    else if (rule.cssRules) walk(rule.cssRules, within + (rule.conditionText ? " @" + rule.conditionText : "")); } };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules, "");
+  return [...found];
+}"""
+# Which of `selectors` match an element of the page, with the states a reader brings about
+# (hover, focus, checked boxes, the target of a link) and pseudo-elements taken away, so that
+# a rule for a state or for ::before is tested against the element it styles.
+_MATCHED = """(selectors) => selectors.filter((selector) => {
+  const base = selector.replace(/::?(hover|focus-visible|focus-within|focus|active|visited|target|checked|before|after|placeholder|marker|selection|-webkit-[\\w-]+|-moz-[\\w-]+)(?![\\w-])/g, "");
+  for (const candidate of [base, selector]) {
+    try { return document.querySelector(candidate || "*") !== null; } catch (error) { /* not valid here */ }
+  }
+  return false;
+})"""
+
+
+def rules(browser: Browser, url: str) -> set[str]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    found = set(page.evaluate(_RULES))
+    context.close()
+    return found
+
+
+def used(browser: Browser, url: str, selectors: list[str], width: int = 390) -> list[str]:
+    """The selectors of `selectors` that match something on the page at `url`, once it has settled."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    settle(page)
+    found = page.evaluate(_MATCHED, selectors)
+    context.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def dropped(browser: Browser, both: dict[str, str]) -> dict[str, str]:
+    """The rules pruning took away, each selector with the conditions it sat in (every page
+    links the same stylesheets, so the home page's are every page's)."""
+    gone = rules(browser, both["unpruned"]) - rules(browser, both["pruned"])
+    assert len(gone) > 100, "the unpruned build should have far more rules than the pruned one"
+    return {item.split(" | ", 1)[1]: item for item in sorted(gone)}
+
+
+def test_every_page_keeps_every_rule_it_uses(browser: Browser, both: dict[str, str], built_site: Path,
+                                             dropped: dict[str, str]) -> None:
+    """No rule pruning took away matches an element of any page of the site, at phone width
+    (the menu's elements are there too, closed): a rule a page uses was kept."""
+    pages = site_pages(built_site)
+    assert len(pages) >= 30
+    lost = {path or "/": [dropped[s] for s in found] for path in pages
+            if (found := used(browser, both["pruned"] + path, list(dropped)))}
+    assert not lost, "pruning took away rules these pages use:\n" + "\n".join(
+        f"{path}: {items[:5]}" for path, items in lost.items())
+
+
+def test_the_rule_check_can_fail(browser: Browser, both: dict[str, str], dropped: dict[str, str]) -> None:
+    """Control: rules the glossary page uses, had they been taken away, are found; rules for a
+    state (hover) or a pseudo-element are tested against their element."""
+    assert used(browser, both["pruned"] + "glossary/", [".md-typeset dt", ".md-typeset a:hover",
+                                                         ".md-typeset dt::before", ".no-such-class"]) == [
+        ".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before"]
+    assert ".md-annotation" in " ".join(dropped)  # unused components' rules go (hooks/prune_css.py)
+
+
+@pytest.mark.walk
 def test_every_page_looks_the_same_on_a_phone(browser: Browser, both: dict[str, str], built_site: Path,
                                                tmp_path: Path) -> None:
     pages = site_pages(built_site)
