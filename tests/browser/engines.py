@@ -241,7 +241,12 @@ class Firefox(Engine):
         self._requests: list[str] = []
         self.version = self._send("session.new", {"capabilities": {}})["capabilities"]["browserVersion"]
         self._send("session.subscribe", {"events": ["log.entryAdded", "network.beforeRequestSent"]})
-        self._context = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+        # The tab Firefox opens at start-up never has focus when headless (document.hasFocus()
+        # is false and no focus event fires, even with focusmanager.testmode); a tab the
+        # session opens in the foreground has it, as a reader's window does.
+        first = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+        self._context = self._send("browsingContext.create", {"type": "tab", "background": False})["context"]
+        self._send("browsingContext.close", {"context": first})
         self.viewport(1280, 720)
 
     def _send(self, method: str, params: dict) -> dict:
