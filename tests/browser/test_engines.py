@@ -39,7 +39,6 @@ SEEN = {
     ("Tab", "webkit"): "WebKitGTK 2.50 MiniBrowser: Tab cycles through the skip link, logo, colour switch "
                        "and search box only, never reaching the navigation or the text",
     ("Shift+Tab", "webkit"): "WebKitGTK 2.50 MiniBrowser: Shift+Tab leaves the page at once (no stop recorded)",
-    ("Shift+Tab", "firefox"): "Firefox 153: with Shift+Tab a glossary link in the text is left under the sticky header",
 }
 
 
