@@ -14,6 +14,11 @@
 //    checked at its last button, could stop on the other button, whose label is hidden: no
 //    focus ring anywhere, and a name ("Switch to light mode") that the visible switch does
 //    not have. Checking the current scheme's button makes it the group's only stop.
+// 5. Tab in the search box: Material closes the search and blurs the box before the browser
+//    moves focus. Chromium and Firefox then move on from where the box was; WebKit (Safari)
+//    starts again from the top of the page, so Tab never got past the search box, and
+//    Shift+Tab left the page. For that one key press the box's blur() does nothing: the
+//    search still closes, and the browser moves focus on from the box in every engine.
 document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") {
     return;
@@ -50,3 +55,14 @@ if (palette) {
   new MutationObserver(checkCurrentScheme).observe(palette, { attributes: true, attributeFilter: ["hidden"], subtree: true });
   checkCurrentScheme();
 }
+
+document.addEventListener("keydown", function (event) {
+  var input = event.target;
+  if (event.key !== "Tab" || !(input instanceof HTMLInputElement) || !input.matches(".md-search__input")) {
+    return;
+  }
+  input.blur = function () {};
+  setTimeout(function () {
+    delete input.blur;
+  }, 0);
+}, true);

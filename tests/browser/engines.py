@@ -65,7 +65,8 @@ SETTLE = """async () => {
 RECORD_FOCUS = """
 window.__focus = [];
 document.addEventListener('keydown', event => {
-  if (event.key !== 'Tab') return;
+  // code, not only key: the Shift+Tab WebKitWebDriver sends has key 'Unidentified' (code 'Tab').
+  if (event.key !== 'Tab' && event.code !== 'Tab') return;
   let el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return;
   const id = el.__podId || (el.__podId = String(window.__focus.length + 1) + ':' + Math.random());
@@ -361,6 +362,9 @@ class WebKit(Engine):
         options = Options()
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
+        # Tab reaches links, as with Safari's "Press Tab to highlight each item" (Safari's
+        # default is off: Option+Tab reaches links); WebKitGTK's default, said here outright.
+        options.add_argument("--enable-tabs-to-links=true")
         self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         self.driver.set_script_timeout(30)
         self.version = self.driver.capabilities.get("browserVersion", "")
