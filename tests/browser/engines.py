@@ -255,7 +255,11 @@ class Firefox(Engine):
                 "datareporting.policy.dataSubmissionEnabled": "false", "toolkit.telemetry.reportingpolicy.firstRun": "false",
                 "browser.startup.homepage_override.mstone": '"ignore"', "network.captive-portal-service.enabled": "false",
                 "messaging-system.rsexperimentloader.enabled": "false", "app.normandy.enabled": "false",
-                "services.settings.server": '"http://127.0.0.1:9/"'}.items()) + "\n", encoding="utf-8")
+                "services.settings.server": '"http://127.0.0.1:9/"',
+                # A mouse, as on a desktop (fine pointer, can hover: 2 | 4). Headless, Firefox
+                # reports no pointer at all, (hover: none), and Material then leaves code blocks
+                # that scroll sideways out of the Tab order (tabindex=0 only where (hover) matches).
+                "ui.primaryPointerCapabilities": "6", "ui.allPointerCapabilities": "6"}.items()) + "\n", encoding="utf-8")
         self._process = subprocess.Popen(
             [FIREFOX, "--headless", "--no-remote", "--remote-debugging-port=0", "-profile", self._profile, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
