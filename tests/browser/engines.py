@@ -59,6 +59,39 @@ SETTLE = """async () => {
 }"""
 
 
+# Records, at each Tab keydown, what has focus and whether a reader can see it (here, not in
+# a test module, because both the Chromium walks of test_keyboard_and_pointer.py and the
+# journeys of test_engines.py use it).
+RECORD_FOCUS = """
+window.__focus = [];
+document.addEventListener('keydown', event => {
+  // code, not only key: the Shift+Tab WebKitWebDriver sends has key 'Unidentified' (code 'Tab').
+  if (event.key !== 'Tab' && event.code !== 'Tab') return;
+  let el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return;
+  const id = el.__podId || (el.__podId = String(window.__focus.length + 1) + ':' + Math.random());
+  // Past the last stop focus leaves the page for the browser and activeElement stays put.
+  const last = window.__focus[window.__focus.length - 1];
+  if (last && last.id === id) return;
+  // Material hides its palette radio buttons and draws their focus on the label after them.
+  let box = el.getBoundingClientRect();
+  if ((box.width < 1 || box.height < 1) && el.matches('input.md-option') && el.nextElementSibling) {
+    box = el.nextElementSibling.getBoundingClientRect();
+  }
+  const header = document.querySelector('.md-header');
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  let fault = '';
+  if (box.width < 1 || box.height < 1) fault = 'zero-sized';
+  else if (box.right <= 0 || box.left >= innerWidth || box.bottom <= 0 || box.top >= innerHeight) fault = 'off-screen';
+  else if (!header.contains(el) && !el.matches('.md-skip') && box.top < headerBottom - 1) fault = 'under the header';
+  const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('title') || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+  const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.getAttribute('href') ? '[href=' + el.getAttribute('href') + ']' : '') + ' "' + name + '"';
+  if (!window.__focus.length) window.__focusStart = el;
+  window.__focus.push({id, fault, what});
+}, true);
+"""
+
+
 class Unsupported(Exception):
     """What an engine's driver cannot do here; the message names the engine and the feature."""
 
@@ -222,7 +255,11 @@ class Firefox(Engine):
                 "datareporting.policy.dataSubmissionEnabled": "false", "toolkit.telemetry.reportingpolicy.firstRun": "false",
                 "browser.startup.homepage_override.mstone": '"ignore"', "network.captive-portal-service.enabled": "false",
                 "messaging-system.rsexperimentloader.enabled": "false", "app.normandy.enabled": "false",
-                "services.settings.server": '"http://127.0.0.1:9/"'}.items()) + "\n", encoding="utf-8")
+                "services.settings.server": '"http://127.0.0.1:9/"',
+                # A mouse, as on a desktop (fine pointer, can hover: 2 | 4). Headless, Firefox
+                # reports no pointer at all, (hover: none), and Material then leaves code blocks
+                # that scroll sideways out of the Tab order (tabindex=0 only where (hover) matches).
+                "ui.primaryPointerCapabilities": "6", "ui.allPointerCapabilities": "6"}.items()) + "\n", encoding="utf-8")
         self._process = subprocess.Popen(
             [FIREFOX, "--headless", "--no-remote", "--remote-debugging-port=0", "-profile", self._profile, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -241,7 +278,12 @@ class Firefox(Engine):
         self._requests: list[str] = []
         self.version = self._send("session.new", {"capabilities": {}})["capabilities"]["browserVersion"]
         self._send("session.subscribe", {"events": ["log.entryAdded", "network.beforeRequestSent"]})
-        self._context = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+        # The tab Firefox opens at start-up never has focus when headless (document.hasFocus()
+        # is false and no focus event fires, even with focusmanager.testmode); a tab the
+        # session opens in the foreground has it, as a reader's window does.
+        first = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+        self._context = self._send("browsingContext.create", {"type": "tab", "background": False})["context"]
+        self._send("browsingContext.close", {"context": first})
         self.viewport(1280, 720)
 
     def _send(self, method: str, params: dict) -> dict:
@@ -324,6 +366,9 @@ class WebKit(Engine):
         options = Options()
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
+        # Tab reaches links, as with Safari's "Press Tab to highlight each item" (Safari's
+        # default is off: Option+Tab reaches links); WebKitGTK's default, said here outright.
+        options.add_argument("--enable-tabs-to-links=true")
         self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         self.driver.set_script_timeout(30)
         self.version = self.driver.capabilities.get("browserVersion", "")

@@ -29,38 +29,10 @@ from playwright.async_api import async_playwright
 from playwright.sync_api import Browser
 
 from conftest import ARGS, CHROMIUM, site_pages
+from engines import RECORD_FOCUS
 
 WIDTHS = (1280, 412)
 KEYS = {"Tab": 0, "Shift+Tab": 8}  # CDP modifier bit 8 is Shift
-
-# Records, at each Tab keydown, what has focus and whether a reader can see it.
-RECORD_FOCUS = """
-window.__focus = [];
-document.addEventListener('keydown', event => {
-  if (event.key !== 'Tab') return;
-  let el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return;
-  const id = el.__podId || (el.__podId = String(window.__focus.length + 1) + ':' + Math.random());
-  // Past the last stop focus leaves the page for the browser and activeElement stays put.
-  const last = window.__focus[window.__focus.length - 1];
-  if (last && last.id === id) return;
-  // Material hides its palette radio buttons and draws their focus on the label after them.
-  let box = el.getBoundingClientRect();
-  if ((box.width < 1 || box.height < 1) && el.matches('input.md-option') && el.nextElementSibling) {
-    box = el.nextElementSibling.getBoundingClientRect();
-  }
-  const header = document.querySelector('.md-header');
-  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
-  let fault = '';
-  if (box.width < 1 || box.height < 1) fault = 'zero-sized';
-  else if (box.right <= 0 || box.left >= innerWidth || box.bottom <= 0 || box.top >= innerHeight) fault = 'off-screen';
-  else if (!header.contains(el) && !el.matches('.md-skip') && box.top < headerBottom - 1) fault = 'under the header';
-  const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('title') || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
-  const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.getAttribute('href') ? '[href=' + el.getAttribute('href') + ']' : '') + ' "' + name + '"';
-  if (!window.__focus.length) window.__focusStart = el;
-  window.__focus.push({id, fault, what});
-}, true);
-"""
 
 BURST = 40  # keys pressed between two looks at the record
 MAX_STOPS = 2000
