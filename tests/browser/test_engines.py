@@ -35,7 +35,7 @@ PRINCIPLE = "principles/attunement/"
 # What an engine showed that Chromium did not, not yet explained (a fault of the site, of
 # Material or of the engine's driver): each such check is an expected failure naming the
 # engine and what it showed, listed in docs/accessibility.md, so nothing passes silently.
-# Empty since 3 December 2026: each one first seen was explained and fixed (the statement's
+# Empty: each one first seen was explained and fixed (the statement's
 # section "What Firefox and WebKit showed" says how).
 SEEN: dict[tuple[str, str], str] = {}
 
@@ -187,9 +187,9 @@ def test_axe_on_a_settled_principle_page(engine: Engine, nginx_url: str) -> None
 
 
 # axe-core rules an engine fails that Chromium passes, not yet explained: reported as warnings
-# (pytest's summary lists them) and in docs/accessibility.md, not as failures. Empty since
-# Firefox is told it has a mouse (engines.py): its scrollable-region-focusable on code blocks
-# was Material giving them tabindex=0 only where (hover) matches, which headless Firefox did not.
+# (pytest's summary lists them) and in docs/accessibility.md, not as failures. Empty: Firefox's
+# scrollable-region-focusable on code blocks came from Material giving them tabindex=0 only
+# where (hover) matches, which headless Firefox did not until engines.py said it has a mouse.
 SEEN_IN_WALK: dict[tuple[str, str], str] = {}
 
 
