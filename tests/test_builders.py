@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import brotli
 import pytest
 from packaging.version import Version
 
@@ -67,7 +68,8 @@ def _files(site: Path) -> dict[str, bytes]:
 
 def compare_builds(first: Path, second: Path) -> dict[str, object]:
     """Compare two built sites file by file: which files differ only in the known ways
-    (KNOWN_DIFFERENCES), and which differ otherwise or exist in one build only."""
+    (KNOWN_DIFFERENCES), and which differ otherwise or exist in one build only. A Brotli copy
+    (`X.br`, hooks/precompress.py) is compared decompressed, so it differs as `X` does."""
     a, b = _files(first), _files(second)
     report: dict[str, object] = {"files": len(a), "identical": 0, "explained": {name: [] for name in KNOWN_DIFFERENCES},
                                  "unexplained": [], "only_in_first": sorted(set(a) - set(b)),
@@ -77,6 +79,8 @@ def compare_builds(first: Path, second: Path) -> dict[str, object]:
             report["identical"] += 1
             continue
         left, right = a[name], b[name]
+        if name.endswith(".br"):
+            left, right = brotli.decompress(left), brotli.decompress(right)
         explained_by = []
         for label, (pattern, _reason) in KNOWN_DIFFERENCES.items():
             new_left, new_right = pattern.sub(b"", left), pattern.sub(b"", right)
@@ -97,9 +101,12 @@ def test_compare_builds_reports_an_unexplained_difference(tmp_path: Path) -> Non
         page = b'<meta name="generator" content="mkdocs-' + generator.removeprefix(b"mkdocs-") + b', mkdocs-material-9.8.2">'
         (tmp_path / name / "index.html").write_bytes(page + body)
         (tmp_path / name / "same.txt").write_bytes(b"x")
+        (tmp_path / name / "index.html.br").write_bytes(brotli.compress(page + b"<p>same</p>"))
+        (tmp_path / name / "other.html.br").write_bytes(brotli.compress(page + body))
     (tmp_path / "b" / "extra.js").write_bytes(b"")
     report = compare_builds(tmp_path / "a", tmp_path / "b")
-    assert report["unexplained"] == ["index.html"]
+    assert report["unexplained"] == ["index.html", "other.html.br"]
+    assert report["explained"]["generator tag"] == ["index.html.br"]
     assert report["identical"] == 1 and report["only_in_second"] == ["extra.js"]
 
 
@@ -119,7 +126,7 @@ def test_properdocs_builds_the_same_site(built_site: Path, tmp_path: Path) -> No
     assert report["only_in_first"] == [] and report["only_in_second"] == [], report
     assert report["unexplained"] == [], f"files that differ in ways not listed in KNOWN_DIFFERENCES: {report['unexplained']}"
     # ProperDocs really built it: every HTML page names it as the generator.
-    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    pages = sorted(p.relative_to(out).as_posix() for p in [*out.rglob("*.html"), *out.rglob("*.html.br")])
     assert report["explained"]["generator tag"] == pages
     assert b"ProperDocs" in (out / "index.html").read_bytes()
     verified = subprocess.run([sys.executable, "-m", "tools.verify_site", str(out)], cwd=ROOT,

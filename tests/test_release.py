@@ -176,8 +176,12 @@ def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> 
     assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {commit_day}
     with gzip.open(first / "site" / "sitemap.xml.gz") as opened:
         assert opened.read().decode() == sitemap
+    # The site zip, which organisations serve, keeps the Brotli copies nginx sends; the offline one has none.
+    with zipfile.ZipFile(first / "dist" / f"pod-practice-principles-{version}-site.zip") as opened:
+        assert any(name.endswith("/principles/attunement/index.html.br") for name in opened.namelist())
     with zipfile.ZipFile(first / "dist" / f"pod-practice-principles-{version}-offline.zip") as opened:
         names = opened.namelist()
+        assert not [name for name in names if name.endswith(".br")]
         assert names == sorted(names, key=lambda n: n)
         stamps = {info.date_time for info in opened.infolist()}
     even = int(epoch) - int(epoch) % 2  # zip keeps seconds in steps of two

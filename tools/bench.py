@@ -18,11 +18,13 @@ Rows (each one function below, so rows can be added without touching the others)
                     page and the time is taken from that write to serve's next "Reloading
                     browsers" log line (what an author waits for: config reload, hooks, full
                     rebuild); the two servers are edited in turn, so both see the same load;
-  page weight       a principle page's bytes as transferred (gzip -6, as nginx sends them):
-                    HTML, CSS, JavaScript, fonts and images, search excluded (tools/budget.py),
-                    in site/ as `make build` wrote it (`make bench` builds first).
-The timed builds leave out hooks/prune_css.py (NOT_TIMED_HOOKS): PurgeCSS costs the same
-with or without citations, and would only dilute the ratios.
+  page weight       each principle page's bytes as transferred: HTML, CSS, JavaScript, fonts
+                    and images, search excluded (tools/budget.py), in site/ as `make build`
+                    wrote it (`make bench` builds first); Brotli as deploy/nginx.conf serves it
+                    (the .br files of hooks/precompress.py), against the target, and gzip -6,
+                    what nginx sends without its Brotli module, shown only.
+The timed builds leave out hooks/prune_css.py and hooks/precompress.py (NOT_TIMED_HOOKS):
+PurgeCSS and Brotli cost the same with or without citations, and would only dilute the ratios.
 Each build runs in a fresh process; each variant is measured `--repeat` times (the real site,
 whose builds are short, three times as often), alternating, and the fastest time is kept.
 The Lighthouse rows come from `make lighthouse`.
@@ -92,15 +94,16 @@ class Row:
         else:
             target = f"<={self.target:.1f}x" if self.unit == "s" else f"<={self.target:.0f}KB"
             target, verdict = f"{target:>8}", "met" if self.met else "NOT met"
-        return f"{self.what:<56} {without} {value} {measured:>7} {target} {verdict}"
+        return f"{self.what:<70} {without} {value} {measured:>7} {target} {verdict}"
 
 
-HEADER = f"{'what':<56} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} verdict"
+HEADER = f"{'what':<70} {'without':>8} {'with':>8} {'measure':>7} {'target':>8} verdict"
 
 
-# Left out of both timed builds: pruning the CSS after the build (hooks/prune_css.py) costs
-# the same with or without citations, and would only dilute the ratio.
-NOT_TIMED_HOOKS = {"prune_css.py"}
+# Left out of both timed builds: pruning the CSS and compressing the files after the build
+# (hooks/prune_css.py, hooks/precompress.py) cost the same with or without citations, and
+# would only dilute the ratio.
+NOT_TIMED_HOOKS = {"prune_css.py", "precompress.py"}
 
 
 def timed_config(config_file: Path, citations: bool) -> Path:
@@ -285,13 +288,20 @@ def serve_row(repeat: int, work: Path) -> Row:
     return Row("mkdocs serve rebuild, one-line edit, vs without", min(times["without"]), min(times["with"]), 1.3)
 
 
-def bytes_row(site: Path) -> Row:
-    page = site / PRINCIPLE_PAGE / "index.html"
-    if not page.is_file():
-        sys.exit(f"{page} is missing: build the site first")
-    cost = budget.page_cost(site, page)
-    return Row("principle page, transferred (gzip), search excluded", None, sum(cost.values()) / 1024,
-               60, unit="KB")
+def bytes_rows(site: Path) -> list[Row]:
+    """Each principle page's transferred bytes, search excluded: Brotli as deploy/nginx.conf
+    serves it (the target), and gzip only, as nginx sends it without the Brotli module (shown)."""
+    rows = []
+    for relative in budget.principle_pages():
+        page = site / relative
+        if not page.is_file():
+            sys.exit(f"{page} is missing: build the site first")
+        name = Path(relative).parent.name
+        rows.append(Row(f"{name} page, Brotli (as served by deploy/nginx.conf)", None,
+                        sum(budget.page_cost(site, page).values()) / 1024, budget.BUDGET_KB, unit="KB"))
+        rows.append(Row(f"{name} page, gzip only (nginx without Brotli)", None,
+                        sum(budget.page_cost(site, page, "gzip").values()) / 1024, None, unit="KB"))
+    return rows
 
 
 def book(work: Path) -> str:
@@ -329,7 +339,8 @@ def main() -> int:
             # measurements, so one slow patch does not decide the row.
             show(build_rows("real site", ROOT / "mkdocs.yml", 3 * args.repeat, work, 1.3, 1.5))
         if "bytes" in wanted:
-            show([bytes_row(ROOT / "site")])  # as `make build` writes it, CSS pruned
+            print("principle pages, KB transferred, search excluded (tools/budget.py):", flush=True)
+            show(bytes_rows(ROOT / "site"))  # as `make build` writes it, CSS pruned and compressed
         if "serve" in wanted:
             show([serve_row(args.repeat, work)])
         if "stress" in wanted:

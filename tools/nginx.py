@@ -2,6 +2,8 @@
 
 Used by the deployment tests and by `make lighthouse`. Only the two lines the file marks
 "local" change (address and folder); nginx's workers read a world-readable copy of the site.
+The main configuration written here loads Debian's Brotli module (libnginx-mod-http-brotli-static,
+tools/system-packages.sh), which deploy/nginx.conf's `brotli_static on;` needs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
+# By its full path: Debian's modules-enabled/*.conf name it relative to nginx's prefix, which
+# is the temporary folder here.
+BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
 
 def free_port() -> int:
@@ -32,6 +37,9 @@ def serving(site: Path) -> Iterator[str]:
     """Yield the URL of nginx serving `site` with deploy/nginx.conf; stop it afterwards."""
     if not Path(NGINX).exists():
         raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make test does)")
+    if not Path(BROTLI_MODULE).exists():
+        raise RuntimeError(f"{BROTLI_MODULE} is missing: install Debian's libnginx-mod-http-brotli-static "
+                           "(make test does), which deploy/nginx.conf's brotli_static needs")
     work = Path(tempfile.mkdtemp(prefix="pod-nginx-"))
     work.chmod(0o755)
     shutil.copytree(site, work / "site")
@@ -44,6 +52,7 @@ def serving(site: Path) -> Iterator[str]:
     (work / "site.conf").write_text(server, encoding="utf-8")
     temp = " ".join(f"{kind}_temp_path {work};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (work / "nginx.conf").write_text(
+        f"load_module {BROTLI_MODULE};\n"
         f"daemon off;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
         f"http {{ include /etc/nginx/mime.types; types {{ application/x-bibtex bib; }} access_log off; {temp}\n"
         f"  include {work}/site.conf;\n}}\n", encoding="utf-8")

@@ -7,7 +7,8 @@ How, in four steps, with nothing here that the site build does not also do:
 
 1. Build the site with `mkdocs build --strict` (a warning fails the book as it fails the
    site), from the same Markdown, hooks and theme, into a temporary folder. POD_BOOK_BUILD=1
-   tells hooks/book_pdf.py not to link or publish an earlier PDF inside the book itself.
+   tells hooks/book_pdf.py not to link or publish an earlier PDF inside the book itself, and
+   hooks/precompress.py not to write Brotli files that no one would read.
 2. Combine the built pages, in navigation order, into one HTML document (`combine`): a cover,
    what this edition leaves out, a table of contents, then each page's article. Every id is
    prefixed with its page's key ("principles-attunement--fn:hendy2023"), so the per-page

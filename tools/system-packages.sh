@@ -2,6 +2,7 @@
 # Install the Debian packages the browser tests need, if they are missing:
 #   chromium  the browser Playwright drives (Playwright never downloads one here)
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
+#   libnginx-mod-http-brotli-static  nginx's Brotli module, for deploy/nginx.conf's brotli_static
 #   faketime  runs a build under another clock, for the reproducible-build test
 #   poppler-utils  pdftotext, which reads the book's text layer as copy and search do
 # with the argument "engines" (make test, make a11y), the other two browser engines
@@ -14,7 +15,7 @@
 #   default-jre-headless  (skipped when a `java` is already on the PATH)
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
-packages=(chromium nginx faketime poppler-utils)
+packages=(chromium nginx libnginx-mod-http-brotli-static faketime poppler-utils)
 case "${1:-}" in engines|a11y) packages+=(firefox-esr webkit2gtk-driver xvfb xauth) ;; esac
 missing=()
 for package in "${packages[@]}"; do

@@ -1,5 +1,6 @@
-"""The site served by Debian's nginx with deploy/nginx.conf itself: headers, compression,
-caching, the 404 page, and zero Content-Security-Policy violations in a real browser."""
+"""The site served by Debian's nginx with deploy/nginx.conf itself: headers, compression
+(the build's Brotli files, gzip for the rest), caching, the 404 page, and zero
+Content-Security-Policy violations in a real browser."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 from playwright.sync_api import Browser
 
@@ -25,8 +27,10 @@ def nginx_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-def fetch(url: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+def fetch(url: str, gzip_ok: bool = False, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body as sent (not decompressed); `accept` is the Accept-Encoding."""
+    accept = accept if accept is not None else ("gzip" if gzip_ok else None)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept} if accept else {})
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, dict(response.headers), response.read()
@@ -59,6 +63,32 @@ def test_gzip_caching_and_404(nginx_url: str, built_site: Path) -> None:
     assert "Content-Security-Policy" in headers  # security headers on cached assets too
     status, headers, body = fetch(nginx_url + "no-such-page/")
     assert status == 404 and b"404" in body and "Content-Security-Policy" in headers
+
+
+def test_brotli_for_browsers_that_accept_it_and_gzip_for_the_others(nginx_url: str, built_site: Path) -> None:
+    """A principle page, the stylesheet and the scripts it loads: the build's .br file, as it
+    is, to a browser that accepts Brotli; gzip to one that accepts only gzip."""
+    css = next((built_site / "assets" / "stylesheets").glob("site.*.min.css"))
+    bundle = next((built_site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    files = {"principles/attunement/": built_site / "principles" / "attunement" / "index.html",
+             css.relative_to(built_site).as_posix(): css, bundle.relative_to(built_site).as_posix(): bundle,
+             "javascripts/tooltips.js": built_site / "javascripts" / "tooltips.js",
+             "search/search_index.json": built_site / "search" / "search_index.json"}
+    for path, file in files.items():
+        original = file.read_bytes()
+        for accept in ("br", "gzip, deflate, br, zstd"):  # Brotli alone, and as browsers ask
+            status, headers, body = fetch(nginx_url + path, accept=accept)
+            assert status == 200 and headers.get("Content-Encoding") == "br", (path, accept, headers)
+            assert body == file.with_name(file.name + ".br").read_bytes(), path  # the build's file, as it is
+            assert brotli.decompress(body) == original, path
+            assert "Accept-Encoding" in headers.get("Vary", ""), (path, headers)  # caches keep them apart
+            assert "Content-Security-Policy" in headers, path
+        status, headers, body = fetch(nginx_url + path, accept="gzip")
+        assert status == 200 and headers.get("Content-Encoding") == "gzip", (path, headers)
+        assert gzip.decompress(body) == original, path
+        status, headers, body = fetch(nginx_url + path)
+        assert status == 200 and "Content-Encoding" not in headers and body == original, path
+    assert fetch(nginx_url + "principles/attunement/", accept="br")[1]["Content-Type"].startswith("text/html")
 
 
 def test_no_csp_violation_on_any_page(browser: Browser, nginx_url: str, built_site: Path) -> None:

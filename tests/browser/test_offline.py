@@ -25,6 +25,12 @@ def unzipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield work / "unzipped" / f"pod-practice-principles-{offline_zip.version()}"
 
 
+def test_the_offline_build_has_no_brotli_files(unzipped: Path) -> None:
+    """hooks/precompress.py is not in offline.yml: from disk, .br files would be dead weight."""
+    assert (unzipped / "index.html").is_file()
+    assert not list(unzipped.rglob("*.br"))
+
+
 def test_pages_links_and_search_work_from_disk(browser: Browser, unzipped: Path) -> None:
     page = browser.new_page()
     outside: list[str] = []
