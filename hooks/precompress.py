@@ -9,19 +9,24 @@ opened from disk, a browser never reads the .br files).
 What it does: for every file whose type deploy/nginx.conf compresses (HTML, CSS, JavaScript,
 JSON, SVG, XML, text, BibTeX) and that is at least MIN_BYTES long, writes `X.br` beside `X`,
 compressed with Brotli at quality 11 (PyPI's `brotli`, pinned in requirements.txt), unless it
-would not be smaller. nginx's `brotli_static on;` sends `X.br` to browsers that accept Brotli;
+would not be smaller. Quality 11 is slow (seconds for a whole site), so each compressed file is
+kept in `.cache/brotli-VERSION/` beside mkdocs.yml, named by the digest of what it compresses:
+a rebuild compresses only the files that changed. nginx's `brotli_static on;` sends `X.br` to browsers that accept Brotli;
 the others get gzip as before. The same file and the same `brotli` version give the same
 bytes, so builds stay reproducible.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import brotli
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+
+from markdown_citations.cache import write
 
 # The types deploy/nginx.conf compresses (text/html and gzip_types). Source maps (.map) are
 # left out: only developer tools read them, and nginx does not compress them either.
@@ -36,7 +41,18 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["serving"] = command == "serve"
 
 
-def precompress(folder: Path) -> list[Path]:
+def compress(data: bytes, cache: Path | None) -> bytes:
+    """`data` compressed with Brotli at QUALITY, from `cache` when it was compressed before."""
+    kept = cache / f"{hashlib.sha256(data).hexdigest()}.br" if cache else None
+    if kept and kept.is_file():
+        return kept.read_bytes()
+    packed = brotli.compress(data, quality=QUALITY)
+    if kept:
+        write(kept, packed)
+    return packed
+
+
+def precompress(folder: Path, cache: Path | None = None) -> list[Path]:
     """Write `X.br` beside every compressible file of `folder` (see the module docstring);
     remove a `.br` left beside a file that no longer gets one. The files written, sorted."""
     written = []
@@ -45,7 +61,7 @@ def precompress(folder: Path) -> list[Path]:
             continue
         target = path.with_name(path.name + ".br")
         data = path.read_bytes()
-        packed = brotli.compress(data, quality=QUALITY) if len(data) >= MIN_BYTES else None
+        packed = compress(data, cache) if len(data) >= MIN_BYTES else None
         if packed is None or len(packed) >= len(data):
             target.unlink(missing_ok=True)
             continue
@@ -58,4 +74,5 @@ def precompress(folder: Path) -> list[Path]:
 def on_post_build(config: MkDocsConfig) -> None:
     if _state["serving"] or os.environ.get("POD_BOOK_BUILD"):
         return
-    precompress(Path(config.site_dir))
+    cache = Path(config.config_file_path).parent / ".cache" / f"brotli-{brotli.__version__}-q{QUALITY}"
+    precompress(Path(config.site_dir), cache)

@@ -19,10 +19,10 @@ def cache_file(folder: Path | None, name: str, parts: list[bytes]) -> Path | Non
     return Path(setting or folder) / f"{name}-{digest.hexdigest()[:20]}.json"
 
 
-def write(path: Path, text: str) -> None:
-    """Write `text` to `path` whole or not at all: a build running beside this one (tests run
-    in parallel) never reads a half-written cache file."""
+def write(path: Path, content: str | bytes) -> None:
+    """Write `content` (text as UTF-8) to `path` whole or not at all: a build running beside
+    this one (tests run in parallel) never reads a half-written cache file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     os.replace(partial, path)

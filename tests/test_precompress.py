@@ -82,6 +82,20 @@ def test_the_output_is_the_same_every_time(tmp_path: Path) -> None:
     assert digests(first) == once
 
 
+def test_a_rebuild_takes_what_it_compressed_before_from_the_cache(tmp_path: Path) -> None:
+    first = small_site(tmp_path / "first")
+    second = tmp_path / "second"
+    shutil.copytree(first, second)
+    cache = tmp_path / "cache"
+    precompress.precompress(first, cache)
+    page = (first / "index.html").read_bytes()
+    kept = cache / f"{hashlib.sha256(page).hexdigest()}.br"
+    assert kept.read_bytes() == (first / "index.html.br").read_bytes() == brotli.compress(page, quality=11)
+    kept.write_bytes(b"from the cache")
+    precompress.precompress(second, cache)
+    assert (second / "index.html.br").read_bytes() == b"from the cache"
+
+
 @pytest.mark.parametrize("command, book_build, expected", [("build", "", True), ("serve", "", False),
                                                      ("build", "1", False)])
 def test_skipped_under_serve_and_in_the_book_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -90,7 +104,7 @@ def test_skipped_under_serve_and_in_the_book_build(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("POD_BOOK_BUILD", book_build)
     precompress.on_startup(command=command, dirty=False)
     try:
-        precompress.on_post_build(SimpleNamespace(site_dir=str(site)))
+        precompress.on_post_build(SimpleNamespace(site_dir=str(site), config_file_path=str(tmp_path / "mkdocs.yml")))
     finally:
         precompress.on_startup(command="build", dirty=False)
     assert (site / "index.html.br").exists() is expected
