@@ -119,7 +119,8 @@ test-fast: $(STAMP) node_modules/.installed
 
 # Every accessibility check: the W3C Nu HTML checker over every page (a second engine beside
 # axe-core; Java and the npm devDependency vnu-jar), then the browser tests that run axe-core
-# and walk every page with the keyboard and the pointer. Too slow for every push: CI runs it
+# and walk every page with the keyboard and the pointer (`make test` walks the pages that hold
+# every kind of element: tests/conftest.py, walked_pages). Too slow for every push: CI runs it
 # weekly (.github/workflows/a11y.yml). Then the walk of every page in Firefox and WebKit too,
 # and the pixels of every page with the pruned CSS and without it (pytest -m walk,
 # tests/browser/test_engines.py and test_pruned_css.py).
@@ -128,7 +129,7 @@ a11y: build
 	npm ci --silent --no-audit --no-fund
 	touch node_modules/.installed
 	$(BIN)/python -m tools.a11y site
-	$(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
+	POD_EVERY_PAGE=1 $(BIN)/python -m pytest tests/test_a11y_tool.py tests/browser/test_pages.py tests/browser/test_keyboard_and_pointer.py
 	$(BIN)/python -m pytest -m walk tests/browser/test_engines.py tests/browser/test_pruned_css.py
 
 # After a build: update the script hashes of the Content-Security-Policy in deploy/nginx.conf.

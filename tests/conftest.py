@@ -292,6 +292,43 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
+class _Kinds(HTMLParser):
+    """The kinds of element in a page: each tag, tag.class, and tag[role|type|tabindex=value]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        given = dict(attrs)
+        self.found.add(tag)
+        self.found.update(f"{tag}.{name}" for name in (given.get("class") or "").split())
+        self.found.update(f"{tag}[{key}={given[key]}]" for key in ("role", "type", "tabindex") if key in given)
+
+
+def walked_pages(site: Path) -> list[str]:
+    """The pages the browser walks of `make test` visit: with POD_EVERY_PAGE set (`make a11y`),
+    every page and the 404 page; otherwise the home page, the 404 page, a principle page and
+    as few others as hold, between them, every kind of element found on any page (a tag, a
+    tag with a class, a role, a type or a tabindex), chosen greedily, so that a fault that
+    comes with a kind of element, or with a template, is still met."""
+    pages = site_pages(site) + ["404.html"]
+    if os.environ.get("POD_EVERY_PAGE"):
+        return pages
+    kinds = {}
+    for path in pages:
+        parser = _Kinds()
+        parser.feed((site / path / "index.html" if path.endswith("/") or not path else site / path).read_text(encoding="utf-8"))
+        kinds[path] = parser.found
+    chosen = ["", "404.html", "principles/attunement/"]
+    missing = set().union(*kinds.values()) - set().union(*(kinds[path] for path in chosen))
+    while missing:
+        best = max(pages, key=lambda path: (len(kinds[path] & missing), -len(kinds[path])))
+        chosen.append(best)
+        missing -= kinds[best]
+    return chosen
+
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 

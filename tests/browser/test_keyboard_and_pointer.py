@@ -1,4 +1,5 @@
-"""What axe-core cannot see (issue 14), on every page of the built site, in Chromium:
+"""What axe-core cannot see, in Chromium, on the pages that hold every kind of element of the
+site (conftest.walked_pages; `make a11y` walks every page):
 
 * the pointer: every DOI link can be clicked at its very end, and every back-link of a
   reference list has a box of its own that a click reaches (`elementFromPoint`);
@@ -28,7 +29,7 @@ import pytest
 from playwright.async_api import async_playwright
 from playwright.sync_api import Browser
 
-from conftest import ARGS, CHROMIUM, site_pages
+from conftest import ARGS, CHROMIUM, site_pages, walked_pages
 from engines import RECORD_FOCUS
 
 WIDTHS = (1280, 412)
@@ -141,8 +142,8 @@ async def _visit_every_page(site_url: str, paths: list[str]) -> dict:
 
 @pytest.fixture(scope="module")
 def visited(site_url: str, built_site: Path) -> dict:
-    """Every page once per width: the pointer checks, then a Tab walk and a Shift+Tab walk."""
-    paths = site_pages(built_site) + ["404.html"]
+    """Each walked page once per width: the pointer checks, then a Tab walk and a Shift+Tab walk."""
+    paths = walked_pages(built_site)
     if os.environ.get("POD_WALK_PAGES"):  # for a quick look while working: "about/,glossary/"
         paths = os.environ["POD_WALK_PAGES"].split(",")
     with concurrent.futures.ThreadPoolExecutor(1) as thread:

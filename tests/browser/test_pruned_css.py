@@ -22,6 +22,9 @@ from playwright.sync_api import Browser, Page
 from conftest import ROOT, build_beside, serve, site_pages
 
 TYPES = ["", "principles/attunement/", "vignettes/the-unspoken-fear/", "references/", "glossary/"]
+# The page types' pixels are compared down to this depth (a few screens: the rule check covers
+# the rest of every page); the walk of every page in `make a11y` compares whole pages.
+TOP = 4000
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,9 @@ def test_the_two_builds_differ_only_in_their_stylesheets(built_site: Path, unpru
 
 
 def shot(browser: Browser, url: str, *, width: int = 390, scheme: str = "light", media: str = "screen",
-         act: Callable[[Page], None] | None = None) -> bytes:
+         act: Callable[[Page], None] | None = None, height: int = 16000) -> bytes:
+    """A screenshot of the page at `url`: after `act`, the window; without, the whole page
+    down to `height` pixels."""
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
                                   reduced_motion="reduce")
     page = context.new_page()
@@ -64,8 +69,8 @@ def shot(browser: Browser, url: str, *, width: int = 390, scheme: str = "light",
         page.wait_for_timeout(400)
         settle(page)
     if act is None:  # the whole page: the window made as tall as the page, then let settle
-        height = page.evaluate("document.documentElement.scrollHeight")
-        page.set_viewport_size({"width": width, "height": min(height, 16000)})
+        page_height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(page_height, height)})
         page.wait_for_timeout(300)  # Material's colour transitions take 0.25 s
         settle(page)
     image = page.screenshot(animations="disabled", caret="hide")
@@ -170,13 +175,16 @@ def rules(browser: Browser, url: str) -> set[str]:
     return found
 
 
-def used(browser: Browser, url: str, selectors: list[str], width: int = 390) -> list[str]:
-    """The selectors of `selectors` that match something on the page at `url`, once it has settled."""
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def used(browser: Browser, url: str, paths: list[str], selectors: list[str]) -> dict[str, list[str]]:
+    """For each page (`url` + path), once its scripts have run, the selectors of `selectors`
+    that match something on it, at phone width."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
-    page.goto(url, wait_until="networkidle")
-    settle(page)
-    found = page.evaluate(_MATCHED, selectors)
+    found = {}
+    for path in paths:
+        page.goto(url + path, wait_until="load")
+        settle(page)
+        found[path] = page.evaluate(_MATCHED, selectors)
     context.close()
     return found
 
@@ -196,8 +204,8 @@ def test_every_page_keeps_every_rule_it_uses(browser: Browser, both: dict[str, s
     (the menu's elements are there too, closed): a rule a page uses was kept."""
     pages = site_pages(built_site)
     assert len(pages) >= 30
-    lost = {path or "/": [dropped[s] for s in found] for path in pages
-            if (found := used(browser, both["pruned"] + path, list(dropped)))}
+    lost = {path or "/": [dropped[s] for s in found] for path, found in used(browser, both["pruned"], pages, list(dropped)).items()
+            if found}
     assert not lost, "pruning took away rules these pages use:\n" + "\n".join(
         f"{path}: {items[:5]}" for path, items in lost.items())
 
@@ -205,9 +213,9 @@ def test_every_page_keeps_every_rule_it_uses(browser: Browser, both: dict[str, s
 def test_the_rule_check_can_fail(browser: Browser, both: dict[str, str], dropped: dict[str, str]) -> None:
     """Control: rules the glossary page uses, had they been taken away, are found; rules for a
     state (hover) or a pseudo-element are tested against their element."""
-    assert used(browser, both["pruned"] + "glossary/", [".md-typeset dt", ".md-typeset a:hover",
-                                                         ".md-typeset dt::before", ".no-such-class"]) == [
-        ".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before"]
+    assert used(browser, both["pruned"], ["glossary/"], [".md-typeset dt", ".md-typeset a:hover",
+                                                         ".md-typeset dt::before", ".no-such-class"]) == {
+        "glossary/": [".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before"]}
     assert ".md-annotation" in " ".join(dropped)  # unused components' rules go (hooks/prune_css.py)
 
 
@@ -223,12 +231,13 @@ def test_every_page_looks_the_same_on_a_phone(browser: Browser, both: dict[str, 
 def test_page_types_look_the_same_on_a_desktop(browser: Browser, both: dict[str, str], scheme: str,
                                                tmp_path: Path) -> None:
     compare(browser, both, [(f"{scheme}-{path.strip('/').replace('/', '_') or 'home'}", path,
-                             {"width": 1280, "scheme": scheme}) for path in TYPES], tmp_path)
+                             {"width": 1280, "scheme": scheme, "height": TOP}) for path in TYPES], tmp_path)
 
 
 def test_page_types_print_the_same(browser: Browser, both: dict[str, str], tmp_path: Path) -> None:
     compare(browser, both, [(f"print-{path.strip('/').replace('/', '_') or 'home'}", path,
-                             {"width": 800, "media": "print"}) for path in TYPES + ["principles/handout/"]], tmp_path)
+                             {"width": 800, "media": "print", "height": TOP}) for path in TYPES + ["principles/handout/"]],
+            tmp_path)
 
 
 def _search(page: Page) -> None:
