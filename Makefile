@@ -108,7 +108,9 @@ offline: pdf site-offline
 check: $(STAMP)
 	$(BIN)/python -m tools.check --config $(strip $(CONFIG))
 
-test: $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed engines
+# The three environments, the npm packages and the browsers are installed side by side (-j).
+test:
+	$(MAKE) --no-print-directory -j4 $(STAMP) $(PROPERDOCS_STAMP) $(ZENSICAL_STAMP) node_modules/.installed engines
 	$(BIN)/python -m tools.check
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 

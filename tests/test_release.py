@@ -147,7 +147,7 @@ def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> 
         pytest.fail("faketime is missing: install Debian's faketime (make test does, via tools/system-packages.sh)")
     epoch = os.environ["SOURCE_DATE_EPOCH"]
     commit_day = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    outputs = []
+    runs = []
     for number, (clock, zone, umask, cache) in enumerate(CLOCKS):
         # No SOURCE_DATE_EPOCH given: the Makefile takes it from the copy's last commit.
         env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
@@ -156,11 +156,20 @@ def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> 
                               env=env, capture_output=True, text=True, check=True).stdout
         assert seen.startswith(clock[:10]), f"faketime did not change the clock the build sees: {seen}"
         project = _copy_of_the_project(tmp_path / f"copy-{number}", epoch)
-        result = subprocess.run([faketime, clock, "sh", "-c", f'umask {umask} && exec make --no-print-directory "$@"',
-                                 "make", *STAMPS, "release"], cwd=project, env=env, capture_output=True, text=True,
-                                timeout=900)
-        assert result.returncode == 0, f"make release under {clock}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        assert result.stdout.count("verify-site: ") == 2 and "verify-site: FAILED" not in result.stdout
+        # The two runs side by side, each in its own copy, with its own log.
+        log = (tmp_path / f"release-{number}.log").open("w+", encoding="utf-8")
+        process = subprocess.Popen([faketime, clock, "sh", "-c", f'umask {umask} && exec make --no-print-directory "$@"',
+                                    "make", *STAMPS, "release"], cwd=project, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)
+        runs.append((clock, project, process, log))
+    outputs = []
+    for clock, project, process, log in runs:
+        returncode = process.wait(timeout=900)
+        log.seek(0)
+        output = log.read()
+        log.close()
+        assert returncode == 0, f"make release under {clock}:\n{output[-6000:]}"
+        assert output.count("verify-site: ") == 2 and "verify-site: FAILED" not in output
         outputs.append(project)
 
     first, second = outputs

@@ -177,7 +177,7 @@ def rules(browser: Browser, url: str) -> set[str]:
 
 def used(browser: Browser, url: str, paths: list[str], selectors: list[str]) -> dict[str, list[str]]:
     """For each page (`url` + path), once its scripts have run, the selectors of `selectors`
-    that match something on it, at phone width."""
+    that match something on it, at phone width, in the light palette or the dark one."""
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
     found = {}
@@ -185,6 +185,9 @@ def used(browser: Browser, url: str, paths: list[str], selectors: list[str]) -> 
         page.goto(url + path, wait_until="load")
         settle(page)
         found[path] = page.evaluate(_MATCHED, selectors)
+        # The dark palette's rules match once the page is in it (Material sets the attribute).
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        found[path] += [s for s in page.evaluate(_MATCHED, selectors) if s not in found[path]]
     context.close()
     return found
 
@@ -213,9 +216,11 @@ def test_every_page_keeps_every_rule_it_uses(browser: Browser, both: dict[str, s
 def test_the_rule_check_can_fail(browser: Browser, both: dict[str, str], dropped: dict[str, str]) -> None:
     """Control: rules the glossary page uses, had they been taken away, are found; rules for a
     state (hover) or a pseudo-element are tested against their element."""
-    assert used(browser, both["pruned"], ["glossary/"], [".md-typeset dt", ".md-typeset a:hover",
-                                                         ".md-typeset dt::before", ".no-such-class"]) == {
-        "glossary/": [".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before"]}
+    assert used(browser, both["pruned"], ["glossary/"], [
+        ".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before", ".no-such-class",
+        '[data-md-color-scheme="slate"] .md-typeset dt']) == {
+        "glossary/": [".md-typeset dt", ".md-typeset a:hover", ".md-typeset dt::before",
+                      '[data-md-color-scheme="slate"] .md-typeset dt']}
     assert ".md-annotation" in " ".join(dropped)  # unused components' rules go (hooks/prune_css.py)
 
 
