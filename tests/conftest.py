@@ -83,7 +83,7 @@ def page_context(path: str = "second.md", **meta: object) -> PageContext:
     return PageContext(path=path, url=page_url(path), meta=meta, shown=f"docs/{path}", url_of=page_url)
 
 # Fixtures whose users build the real site or the book (see pytest_collection_modifyitems).
-SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "book", "organisation_book", "hookless_site"}
+SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "books", "book", "organisation_book", "hookless_site"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

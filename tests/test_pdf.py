@@ -45,12 +45,18 @@ def page_text(page) -> str:
     return re.sub(r"^.*, version \S+ ?Page \d+ of \d+\s*$", "", page.extract_text(), flags=re.M)
 
 
-def make_book(config: Path, out: Path, *options: str) -> Book:
+def start_book(config: Path, out: Path, *options: str) -> subprocess.Popen[str]:
+    """`python -m tools.pdf` started on `config`, writing into `out`."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    result = subprocess.run([sys.executable, "-m", "tools.pdf", "--config", str(config), "--out", str(out),
+    return subprocess.Popen([sys.executable, "-m", "tools.pdf", "--config", str(config), "--out", str(out),
                              "--keep-html", str(out / "book.html"), *options],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def finish_book(process: subprocess.Popen[str], out: Path) -> Book:
+    """The book a `start_book` process made, once it has finished."""
+    _, errors = process.communicate(timeout=600)
+    assert process.returncode == 0, errors[-3000:]
     pdf = out / f"pod-practice-principles-{VERSION}.pdf"
     reader = PdfReader(pdf)
     text = "\n".join(page_text(page) for page in reader.pages)
@@ -58,8 +64,23 @@ def make_book(config: Path, out: Path, *options: str) -> Book:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
-    return make_book(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("book"))
+def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Book]]:
+    """The site's book and an organisation's (from examples/organisation.yml, copied beside
+    mkdocs.yml, as the README says), printed side by side."""
+    config = ROOT / "organisation-pdf-test.yml"
+    shutil.copy(ROOT / "examples" / "organisation.yml", config)
+    try:
+        outs = {"site": tmp_path_factory.mktemp("book"), "organisation": tmp_path_factory.mktemp("organisation-book")}
+        started = {"site": start_book(ROOT / "mkdocs.yml", outs["site"]),
+                   "organisation": start_book(config, outs["organisation"], "--draft")}  # one print is enough there
+        yield {name: finish_book(process, outs[name]) for name, process in started.items()}
+    finally:
+        config.unlink()
+
+
+@pytest.fixture(scope="module")
+def book(books: dict[str, Book]) -> Book:
+    return books["site"]
 
 
 def squeeze(text: str) -> str:
@@ -223,13 +244,8 @@ def test_links_to_pages_left_out_go_to_the_website_and_show_their_address(book: 
 
 
 @pytest.fixture(scope="module")
-def organisation_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Book]:
-    config = ROOT / "organisation-pdf-test.yml"  # beside mkdocs.yml, as the README says
-    shutil.copy(ROOT / "examples" / "organisation.yml", config)
-    try:
-        yield make_book(config, tmp_path_factory.mktemp("organisation-book"), "--draft")  # one print is enough here
-    finally:
-        config.unlink()
+def organisation_book(books: dict[str, Book]) -> Book:
+    return books["organisation"]
 
 
 def test_organisation_book_carries_its_name_and_contacts(organisation_book: Book) -> None:
