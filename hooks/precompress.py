@@ -10,9 +10,9 @@ What it does: for every file whose type deploy/nginx.conf compresses (HTML, CSS,
 JSON, SVG, XML, text, BibTeX) and that is at least MIN_BYTES long, writes `X.br` beside `X`,
 compressed with Brotli at quality 11 (PyPI's `brotli`, pinned in requirements.txt), unless it
 would not be smaller. Quality 11 is slow (seconds for a whole site), so each compressed file is
-kept in `.cache/brotli-VERSION/` beside mkdocs.yml, named by the digest of what it compresses:
-a rebuild compresses only the files that changed. nginx's `brotli_static on;` sends `X.br` to browsers that accept Brotli;
-the others get gzip as before. The same file and the same `brotli` version give the same
+kept in `.cache/brotli-VERSION-qQUALITY/` beside mkdocs.yml, named by the digest of what it
+compresses: a rebuild compresses only the files that changed. nginx's `brotli_static on;`
+sends `X.br` to browsers that accept Brotli; the others get gzip as before. The same file and the same `brotli` version give the same
 bytes, so builds stay reproducible.
 """
 

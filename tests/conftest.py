@@ -292,6 +292,12 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
+def page_file(site: Path, path: str) -> Path:
+    """The file of a page that site_pages or walked_pages names ("" and "about/" are folders
+    with an index.html; "404.html" is the file itself)."""
+    return site / path / "index.html" if path.endswith("/") or not path else site / path
+
+
 class _Kinds(HTMLParser):
     """The kinds of element in a page: each tag, tag.class, and tag[role|type|tabindex=value]."""
 
@@ -318,7 +324,7 @@ def walked_pages(site: Path) -> list[str]:
     kinds = {}
     for path in pages:
         parser = _Kinds()
-        parser.feed((site / path / "index.html" if path.endswith("/") or not path else site / path).read_text(encoding="utf-8"))
+        parser.feed(page_file(site, path).read_text(encoding="utf-8"))
         kinds[path] = parser.found
     chosen = ["", "404.html", "principles/attunement/"]
     missing = set().union(*kinds.values()) - set().union(*(kinds[path] for path in chosen))

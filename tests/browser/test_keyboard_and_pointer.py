@@ -29,7 +29,7 @@ import pytest
 from playwright.async_api import async_playwright
 from playwright.sync_api import Browser
 
-from conftest import ARGS, CHROMIUM, site_pages, walked_pages
+from conftest import ARGS, CHROMIUM, page_file, site_pages, walked_pages
 from engines import RECORD_FOCUS
 
 WIDTHS = (1280, 412)
@@ -200,7 +200,7 @@ def test_no_label_points_at_nothing(built_site: Path) -> None:
     "__toc" title on pages outside the navigation, such as the vignettes, had none."""
     orphans = {}
     for path in site_pages(built_site) + ["404.html"]:
-        html = (built_site / path / "index.html" if path.endswith("/") or not path else built_site / path).read_text(encoding="utf-8")
+        html = page_file(built_site, path).read_text(encoding="utf-8")
         ids = set(re.findall(r'\bid="([^"]+)"', html))
         missing = sorted(set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html)) - ids)
         if missing:
