@@ -32,11 +32,12 @@ PYTEST_PARALLEL := -n auto --dist loadscope
 	search-eval csp lighthouse clean clean-dist properdocs build-properdocs zensical verify-site release
 
 # A virtual environment in $(1) with the exact pins of $(2) and this project's package
-# (markdown_citations, editable: pyproject.toml).
+# (markdown_citations, editable: pyproject.toml). --no-compile: Python compiles each module
+# the first time it is imported, rather than every module of every package at install.
 define make-venv
 	$(PYTHON) -m venv $(1)
-	$(1)/bin/pip install --quiet --disable-pip-version-check -r $(2)
-	$(1)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(1)/bin/pip install --quiet --disable-pip-version-check --no-compile -r $(2)
+	$(1)/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps --no-build-isolation -e .
 	touch $(1)/.installed
 endef
 
