@@ -1,11 +1,10 @@
 """The book edition (`make pdf`, tools/pdf.py): one accessible PDF of the whole site, with
-working citations, checked with pypdf in the printed file itself.
+working citations, checked in the printed file itself: its structure, outline and links with
+pypdf, its text layer with pdftotext (as copy and search in many readers read it).
 
-The real site's book is built once for this module (under a minute on an idle machine: one
-strict site build and two prints by Chromium); the organisation example's book once more, as
-a draft (one print). The hook that links
-the book from the site is tested on the small fixture site, with a tiny stand-in PDF.
-"""
+The real site's book is built once for this module (one strict site build and two prints by
+Chromium); the organisation example's book once more, as a draft (one print). The hook that
+links the book from the site is tested on the small fixture site, with a tiny stand-in PDF."""
 
 from __future__ import annotations
 
@@ -37,12 +36,21 @@ class Book:
     pdf: Path
     reader: PdfReader
     html: lxml.html.HtmlElement
-    text: str  # the text layer of every page, in order
+    pages: list[str]  # the text layer of each page, without its running footer
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
 
 
-def page_text(page) -> str:
-    """A page's text layer without its running footer."""
-    return re.sub(r"^.*, version \S+ ?Page \d+ of \d+\s*$", "", page.extract_text(), flags=re.M)
+def text_layer(pdf: Path) -> list[str]:
+    """Each page's text as pdftotext reads it (as copy and search in many readers do), without
+    the running footer ("..., version 1.2.3" and "Page 4 of 95", on lines of their own)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test does, via tools/system-packages.sh)")
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"^(.*, version \S+|Page \d+ of \d+)\s*$", "", page, flags=re.M) for page in text.split("\f")[:-1]]
 
 
 def start_book(config: Path, out: Path, *options: str) -> subprocess.Popen[str]:
@@ -58,9 +66,7 @@ def finish_book(process: subprocess.Popen[str], out: Path) -> Book:
     _, errors = process.communicate(timeout=600)
     assert process.returncode == 0, errors[-3000:]
     pdf = out / f"pod-practice-principles-{VERSION}.pdf"
-    reader = PdfReader(pdf)
-    text = "\n".join(page_text(page) for page in reader.pages)
-    return Book(pdf, reader, lxml.html.parse(str(out / "book.html")).getroot(), text)
+    return Book(pdf, PdfReader(pdf), lxml.html.parse(str(out / "book.html")).getroot(), text_layer(pdf))
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +140,12 @@ def test_tagged_with_language_title_and_metadata(book: Book) -> None:
 
 
 def test_cover_and_what_is_left_out(book: Book) -> None:
-    cover = squeeze(book.reader.pages[0].extract_text())
+    assert len(book.pages) == len(book.reader.pages)
+    cover = squeeze(book.pages[0])
     for expected in (f"Version{VERSION}", "18November2026", "CCBY4.0", "Howtocitethisedition",
                      f"(Version{VERSION})[PDF]"):
         assert squeeze(expected) in cover, expected
-    back = squeeze(book.reader.pages[1].extract_text())
+    back = squeeze(book.pages[1])
     for expected in ("howtocontribute", "hostyourowncopy", "search", "Editthispage", "pagenotfound",
                      "Ifyouneedsupportnow", "Samaritans"):
         assert squeeze(expected) in back, expected
@@ -224,7 +231,7 @@ def test_every_vignette_keeps_its_label_content_note_and_contacts(book: Book) ->
             continue
         first = starts[f"vignettes-{path.stem}"]
         last = min(e for e in ends if e > first)  # the next chapter's first page
-        text = squeeze("\n".join(page_text(p) for p in book.reader.pages[first - 1:last]))
+        text = squeeze("\n".join(book.pages[first - 1:last]))
         assert squeeze("A composite, fictional illustration") in text, path.name
         assert "Samaritans" in text, path.name
         if "content_note:" in path.read_text(encoding="utf-8"):
@@ -250,7 +257,7 @@ def organisation_book(books: dict[str, Book]) -> Book:
 
 def test_organisation_book_carries_its_name_and_contacts(organisation_book: Book) -> None:
     assert "Example NHS Foundation Trust" in organisation_book.reader.metadata.title
-    start = squeeze("\n".join(page_text(p) for p in organisation_book.reader.pages[:3]))
+    start = squeeze("\n".join(organisation_book.pages[:3]))
     assert squeeze("Example crisis line") in start and squeeze("0800 000 0000") in start
     assert "Samaritans" not in organisation_book.text and "116 123" not in organisation_book.text
     assert "intranet.example.nhs.uk/pod/" in organisation_book.text
@@ -385,10 +392,7 @@ def test_the_text_layer_reads_the_real_words(book: Book) -> None:
     """pdftotext, like copy and paste in many readers, takes a hyphen at the end of a line for
     a hyphenation and drops it: no hyphenated word of the book may end a line at its hyphen.
     And no ligature ("ﬁ" as one character) stands for its letters."""
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.fail("pdftotext is missing: install Debian's poppler-utils (make test does, via tools/system-packages.sh)")
-    text = subprocess.run([pdftotext, str(book.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = book.text
     html_text = book.html.find(".//main").text_content()
     words = set(re.findall(r"\w+", html_text))
     lost = sorted({word for word in re.findall(r"\w+(?:-\w+)+", html_text)
