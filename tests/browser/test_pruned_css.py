@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page
 from conftest import ROOT, build_beside, serve, site_pages
 
 TYPES = ["", "principles/attunement/", "vignettes/the-unspoken-fear/", "references/", "glossary/"]
-# The page types' pixels are compared down to this depth (a few screens: the rule check covers
-# the rest of every page); the walk of every page in `make a11y` compares whole pages.
+# The page types' pixels are compared in a window this tall (a few screens: the rule check
+# covers the rest of every page); the walk of every page in `make a11y` compares whole pages.
 TOP = 4000
 
 
@@ -55,10 +55,10 @@ def test_the_two_builds_differ_only_in_their_stylesheets(built_site: Path, unpru
 
 
 def shot(browser: Browser, url: str, *, width: int = 390, scheme: str = "light", media: str = "screen",
-         act: Callable[[Page], None] | None = None, height: int = 16000) -> bytes:
-    """A screenshot of the page at `url`: after `act`, the window; without, the whole page
-    down to `height` pixels."""
-    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+         act: Callable[[Page], None] | None = None, height: int | None = None) -> bytes:
+    """A screenshot of the page at `url`: after `act`, the window (800 pixels tall); without,
+    a window `height` pixels tall, or without a height the whole page (down to 16,000 pixels)."""
+    context = browser.new_context(viewport={"width": width, "height": height or 800}, color_scheme=scheme,
                                   reduced_motion="reduce")
     page = context.new_page()
     page.emulate_media(media=media)
@@ -68,9 +68,9 @@ def shot(browser: Browser, url: str, *, width: int = 390, scheme: str = "light",
         act(page)
         page.wait_for_timeout(400)
         settle(page)
-    if act is None:  # the whole page: the window made as tall as the page, then let settle
-        page_height = page.evaluate("document.documentElement.scrollHeight")
-        page.set_viewport_size({"width": width, "height": min(page_height, height)})
+    elif height is None:  # the whole page: the window made as tall as the page, then let settle
+        whole = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(whole, 16000)})
         page.wait_for_timeout(300)  # Material's colour transitions take 0.25 s
         settle(page)
     image = page.screenshot(animations="disabled", caret="hide")
@@ -292,8 +292,8 @@ def test_what_scripts_add_looks_the_same(browser: Browser, both: dict[str, str],
 def test_the_comparison_can_fail(browser: Browser, both: dict[str, str]) -> None:
     """Controls: a page's two palettes differ far beyond the tolerance; the same page twice
     does not differ at all."""
-    light = shot(browser, both["pruned"] + "principles/attunement/", width=1280)
-    dark = shot(browser, both["pruned"] + "principles/attunement/", width=1280, scheme="dark")
+    light = shot(browser, both["pruned"] + "principles/attunement/", width=1280, height=TOP)
+    dark = shot(browser, both["pruned"] + "principles/attunement/", width=1280, scheme="dark", height=TOP)
     assert difference(browser, light, dark)[1] > 100
-    again = shot(browser, both["pruned"] + "principles/attunement/", width=1280)
+    again = shot(browser, both["pruned"] + "principles/attunement/", width=1280, height=TOP)
     assert difference(browser, light, again) == (0, 0)
