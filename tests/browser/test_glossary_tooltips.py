@@ -89,13 +89,13 @@ def test_term_tooltips_fit_a_320_pixel_screen(browser: Browser, site_url: str, p
         link.focus()
         tooltip = page.locator(ACTIVE)
         tooltip.wait_for(timeout=5000)
-        page.wait_for_timeout(450)  # let it finish moving into place
+        tooltip.evaluate("t => Promise.all(t.getAnimations().map(a => a.finished))")  # moved into place
         box = page.locator(f"{ACTIVE} .md-tooltip2__inner").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (link.inner_text(), box)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         page.keyboard.press("Escape")
         link.blur()
-        page.wait_for_timeout(300)
+        tooltip.wait_for(state="detached", timeout=5000)
     page.context.close()
 
 
