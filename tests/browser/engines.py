@@ -42,7 +42,8 @@ XVFB_RUN = "/usr/bin/xvfb-run"
 KEYS = {"Tab": "\ue004", "Enter": "\ue007", "Shift": "\ue008", "Escape": "\ue00c", "ArrowDown": "\ue015"}
 
 # After load: record errors the page reports, and wait until no resource has started for
-# half a second (the page has settled: Material's scripts, the search index, the fonts).
+# half a second (looked at every 100 ms, for 10 s at most): the page has settled (Material's
+# scripts, the search worker, the fonts).
 SETTLE = """async () => {
   if (!window.__podErrors) {
     window.__podErrors = [];
@@ -50,10 +51,11 @@ SETTLE = """async () => {
     addEventListener('unhandledrejection', e => window.__podErrors.push(String(e.reason)));
   }
   const pause = ms => new Promise(done => setTimeout(done, ms));
-  let seen = -1;
-  for (let i = 0; i < 20 && seen !== performance.getEntriesByType('resource').length; i++) {
-    seen = performance.getEntriesByType('resource').length;
-    await pause(500);
+  const count = () => performance.getEntriesByType('resource').length;
+  for (let i = 0, seen = count(), quiet = 0; i < 100 && quiet < 5; i++) {
+    await pause(100);
+    quiet = count() === seen ? quiet + 1 : 0;
+    seen = count();
   }
   await document.fonts.ready;
 }"""
