@@ -93,8 +93,9 @@ build: $(STAMP) node_modules/.installed
 # The book edition: the whole site as one tagged, accessible PDF, printed by Debian's chromium,
 # in dist/pod-practice-principles-VERSION.pdf. `make pdf build` publishes it with the site (the
 # home and training pages then link to it); a plain `make build` leaves it out, and stays fast.
+# `make pdf BOOK_HTML=book.html` also keeps the HTML the book is printed from, to inspect it.
 pdf: $(STAMP) node_modules/.installed system-packages
-	$(BIN)/python -m tools.pdf --config $(CONFIG)
+	$(BIN)/python -m tools.pdf --config $(CONFIG)$(if $(BOOK_HTML), --keep-html $(BOOK_HTML))
 
 # The site as files that work opened from disk (file://), search included, in site-offline/.
 site-offline: $(STAMP) node_modules/.installed

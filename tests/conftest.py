@@ -83,7 +83,8 @@ def page_context(path: str = "second.md", **meta: object) -> PageContext:
     return PageContext(path=path, url=page_url(path), meta=meta, shown=f"docs/{path}", url_of=page_url)
 
 # Fixtures whose users build the real site or the book (see pytest_collection_modifyitems).
-SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "books", "book", "organisation_book", "hookless_site"}
+SLOW_FIXTURES = {"built_site", "organisation_site", "site_url", "release", "books", "book", "organisation_book",
+                 "hookless_site"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -215,6 +216,89 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
+
+
+# `make release`, as a self-hosting organisation or the release workflow runs it, in a copy of
+# the project. tests/test_release.py runs it under each of CLOCKS and compares the two; the
+# first run is made once per session (the `release` fixture) and tests/test_pdf.py reads its
+# book, so that the book is printed once for both.
+
+RELEASE_STAMPS = ["-o", ".venv/.installed", "-o", "node_modules/.installed"]  # use the installed tools
+CLOCKS = [  # (fake clock, time zone, umask, citation cache): two machines, years apart
+    ("2027-05-06 03:04:05", "Pacific/Kiritimati", "022", "off"),
+    ("2031-12-31 23:30:00", "America/Los_Angeles", "077", ""),
+]
+# Test modules that share a session's expensive fixture run on the same pytest-xdist worker, so
+# that no worker waits for another to make it (see pytest_xdist_make_scheduler).
+SHARED_WORKER = {"tests/test_release.py": "release", "tests/test_pdf.py": "release"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadscope` (make test), with the modules of SHARED_WORKER as one scope."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedScopes(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_WORKER.get(scope.split("::")[0], scope)
+
+    return SharedScopes(config, log)
+
+
+def copy_of_the_project(target: Path, epoch: str) -> Path:
+    """The working tree's files (tracked and new, not ignored), committed in a new git
+    repository at the time `epoch`, with the installed tools linked."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    for tool in (".venv", "node_modules"):
+        (target / tool).symlink_to((ROOT / tool).resolve(), target_is_directory=True)
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"@{epoch} +0000", "GIT_COMMITTER_DATE": f"@{epoch} +0000"}
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "copy"]):
+        subprocess.run(["git", *command], cwd=target, env=env, check=True, capture_output=True)
+    return target
+
+
+def make_release(folder: Path, clock: tuple[str, str, str, str], *variables: str) -> tuple[Path, str]:
+    """`make release` in a copy of the project in `folder`, under the fake clock, time zone,
+    umask and citation cache of `clock` (Debian's faketime): the copy and the output."""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        pytest.fail("faketime is missing: install Debian's faketime (make test does, via tools/system-packages.sh)")
+    time, zone, umask, cache = clock
+    # No SOURCE_DATE_EPOCH given: the Makefile takes it from the copy's last commit.
+    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    env.update(TZ=zone, POD_CITATION_CACHE=cache)
+    seen = subprocess.run([faketime, time, sys.executable, "-c", "import datetime; print(datetime.datetime.now())"],
+                          env=env, capture_output=True, text=True, check=True).stdout
+    assert seen.startswith(time[:10]), f"faketime did not change the clock the build sees: {seen}"
+    project = copy_of_the_project(folder / "copy", os.environ["SOURCE_DATE_EPOCH"])
+    result = subprocess.run([faketime, time, "sh", "-c", f'umask {umask} && exec make --no-print-directory "$@"',
+                             "make", *RELEASE_STAMPS, "release", *variables], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    assert result.returncode == 0, f"make release under {time}:\n{result.stdout[-6000:]}"
+    assert result.stdout.count("verify-site: ") == 2 and "verify-site: FAILED" not in result.stdout
+    return project, result.stdout
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding `copy/`, a copy of the project after `make release` under the first of
+    CLOCKS, `release.log`, what it printed, and `book.html`, the book's combined HTML
+    (BOOK_HTML); made once per session."""
+    def make(folder: Path) -> None:
+        _, output = make_release(folder, CLOCKS[0], f"BOOK_HTML={folder / 'book.html'}")
+        (folder / "release.log").write_text(output, encoding="utf-8")
+
+    return built_once(tmp_path_factory, "release", make)
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,10 @@
 working citations, checked in the printed file itself: its structure, outline and links with
 pypdf, its text layer with pdftotext (as copy and search in many readers read it).
 
-The real site's book is built once for this module (one strict site build and two prints by
-Chromium); the organisation example's book once more, as a draft (one print). The hook that
-links the book from the site is tested on the small fixture site, with a tiny stand-in PDF."""
+The real site's book is the one `make release` makes (the session's `release` fixture, which
+tests/test_release.py shares); the organisation example's book is printed here, as a draft
+(one print). The hook that links the book from the site is tested on the small fixture site,
+with a tiny stand-in PDF."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from pypdf import PdfReader, PdfWriter
 from conftest import FORMULATIONS, ROOT, mkdocs
 from tools.offline_zip import version
 
-EPOCH = "1795000000"  # 18 November 2026, 11:06:40 UTC
+# The date each book carries: SOURCE_DATE_EPOCH, the last commit's time (tests/conftest.py),
+# never the clock of the machine (the site's book is printed under a fake clock, in 2027).
+BUILT = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.timezone.utc)
 VERSION = version()
 
 
@@ -55,33 +58,32 @@ def text_layer(pdf: Path) -> list[str]:
 
 def start_book(config: Path, out: Path, *options: str) -> subprocess.Popen[str]:
     """`python -m tools.pdf` started on `config`, writing into `out`."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
     return subprocess.Popen([sys.executable, "-m", "tools.pdf", "--config", str(config), "--out", str(out),
                              "--keep-html", str(out / "book.html"), *options],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def finish_book(process: subprocess.Popen[str], out: Path) -> Book:
-    """The book a `start_book` process made, once it has finished."""
-    _, errors = process.communicate(timeout=600)
-    assert process.returncode == 0, errors[-3000:]
-    pdf = out / f"pod-practice-principles-{VERSION}.pdf"
-    return Book(pdf, PdfReader(pdf), lxml.html.parse(str(out / "book.html")).getroot(), text_layer(pdf))
+def read_book(pdf: Path, html: Path) -> Book:
+    return Book(pdf, PdfReader(pdf), lxml.html.parse(str(html)).getroot(), text_layer(pdf))
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Book]]:
-    """The site's book and an organisation's (from examples/organisation.yml, copied beside
-    mkdocs.yml, as the README says), printed side by side."""
+def books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Book]]:
+    """The site's book, as `make release` makes it (the session's `release` fixture), and an
+    organisation's (from examples/organisation.yml, copied beside mkdocs.yml, as the README
+    says), a draft, printed meanwhile."""
     config = ROOT / "organisation-pdf-test.yml"
     shutil.copy(ROOT / "examples" / "organisation.yml", config)
     try:
-        outs = {"site": tmp_path_factory.mktemp("book"), "organisation": tmp_path_factory.mktemp("organisation-book")}
-        started = {"site": start_book(ROOT / "mkdocs.yml", outs["site"]),
-                   "organisation": start_book(config, outs["organisation"], "--draft")}  # one print is enough there
-        yield {name: finish_book(process, outs[name]) for name, process in started.items()}
+        out = tmp_path_factory.mktemp("organisation-book")
+        process = start_book(config, out, "--draft")  # one print is enough there
+        release: Path = request.getfixturevalue("release")
+        site = read_book(release / "copy" / "dist" / f"pod-practice-principles-{VERSION}.pdf", release / "book.html")
+        _, errors = process.communicate(timeout=600)
+        assert process.returncode == 0, errors[-3000:]
+        yield {"site": site, "organisation": read_book(out / f"pod-practice-principles-{VERSION}.pdf", out / "book.html")}
     finally:
-        config.unlink()
+        config.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +135,7 @@ def test_tagged_with_language_title_and_metadata(book: Book) -> None:
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
     meta = book.reader.metadata
     assert meta.title == "Peer-supported Open Dialogue practice principles"
-    assert meta["/CreationDate"].startswith("D:20261118")  # SOURCE_DATE_EPOCH, not the clock
+    assert meta["/CreationDate"].startswith(f"D:{BUILT:%Y%m%d}")
     assert book.pdf.name == f"pod-practice-principles-{VERSION}.pdf"
     first = book.reader.pages[0].mediabox
     assert abs(float(first.width) - 595.3) < 1.5 and abs(float(first.height) - 841.9) < 1.5  # A4, in points
@@ -142,7 +144,7 @@ def test_tagged_with_language_title_and_metadata(book: Book) -> None:
 def test_cover_and_what_is_left_out(book: Book) -> None:
     assert len(book.pages) == len(book.reader.pages)
     cover = squeeze(book.pages[0])
-    for expected in (f"Version{VERSION}", "18November2026", "CCBY4.0", "Howtocitethisedition",
+    for expected in (f"Version{VERSION}", f"{BUILT.day}{BUILT:%B%Y}", "CCBY4.0", "Howtocitethisedition",
                      f"(Version{VERSION})[PDF]"):
         assert squeeze(expected) in cover, expected
     back = squeeze(book.pages[1])
@@ -361,9 +363,8 @@ def test_declares_pdf_ua_1_with_title_language_and_the_build_date(book: Book) ->
         assert meta["pdfuaid:part"] == "1"
         assert meta["dc:title"] == "Peer-supported Open Dialogue practice principles"
         assert meta["dc:language"] == {"en-GB"}
-        built = datetime.datetime.fromtimestamp(int(EPOCH), datetime.timezone.utc).isoformat()
         for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
-            assert meta[key] == built == "2026-11-18T11:06:40+00:00", key  # SOURCE_DATE_EPOCH, not the clock
+            assert meta[key] == BUILT.isoformat(), key
 
 
 def test_every_link_says_where_it_goes(book: Book) -> None:

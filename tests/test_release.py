@@ -6,7 +6,8 @@
   it on the same files under different clocks, time zones and umasks (Debian's `faketime`)
   give byte-identical zips, sums and sites: every date comes from SOURCE_DATE_EPOCH, the
   last commit's time (tools/source_date.py), not from the clock. Each run is in its own
-  copy of the working tree, committed at the project's SOURCE_DATE_EPOCH.
+  copy of the working tree, committed at the project's SOURCE_DATE_EPOCH. The first run is
+  the session's `release` fixture (tests/conftest.py), whose book tests/test_pdf.py reads.
 """
 
 from __future__ import annotations
@@ -16,20 +17,17 @@ import gzip
 import hashlib
 import os
 import re
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import CLOCKS, ROOT, make_release
 from tools import offline_zip, release, source_date
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-STAMPS = ["-o", ".venv/.installed", "-o", "node_modules/.installed"]  # use the installed tools as they are
 
 
 def _workflow(path: Path) -> dict:
@@ -110,69 +108,17 @@ def test_source_date_comes_from_the_commit_or_the_files(tmp_path: Path, monkeypa
     assert source_date.source_date_epoch(tmp_path) == 1234567890
 
 
-def _copy_of_the_project(target: Path, epoch: str) -> Path:
-    """The working tree's files (tracked and new, not ignored), committed in a new git
-    repository at the time `epoch`, with the installed tools linked."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    for tool in (".venv", "node_modules"):
-        (target / tool).symlink_to((ROOT / tool).resolve(), target_is_directory=True)
-    env = {**os.environ, "GIT_AUTHOR_DATE": f"@{epoch} +0000", "GIT_COMMITTER_DATE": f"@{epoch} +0000"}
-    for command in (["init", "-q"], ["add", "-A"],
-                    ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "copy"]):
-        subprocess.run(["git", *command], cwd=target, env=env, check=True, capture_output=True)
-    return target
-
-
 def _tree(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-CLOCKS = [  # (fake clock, time zone, umask, citation cache): two machines, years apart
-    ("2027-05-06 03:04:05", "Pacific/Kiritimati", "022", "off"),
-    ("2031-12-31 23:30:00", "America/Los_Angeles", "077", ""),
-]
-
-
-@pytest.mark.slow  # two `make release` runs: the real site, its offline edition and the book, twice
-def test_make_release_is_reproducible_under_different_clocks(tmp_path: Path) -> None:
-    faketime = shutil.which("faketime")
-    if faketime is None:
-        pytest.fail("faketime is missing: install Debian's faketime (make test does, via tools/system-packages.sh)")
+@pytest.mark.slow  # a second `make release` (the first is the session's `release` fixture)
+def test_make_release_is_reproducible_under_different_clocks(release: Path, tmp_path: Path) -> None:
     epoch = os.environ["SOURCE_DATE_EPOCH"]
     commit_day = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    runs = []
-    for number, (clock, zone, umask, cache) in enumerate(CLOCKS):
-        # No SOURCE_DATE_EPOCH given: the Makefile takes it from the copy's last commit.
-        env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
-        env.update(TZ=zone, POD_CITATION_CACHE=cache)
-        seen = subprocess.run([faketime, clock, sys.executable, "-c", "import datetime; print(datetime.datetime.now())"],
-                              env=env, capture_output=True, text=True, check=True).stdout
-        assert seen.startswith(clock[:10]), f"faketime did not change the clock the build sees: {seen}"
-        project = _copy_of_the_project(tmp_path / f"copy-{number}", epoch)
-        # The two runs side by side, each in its own copy, with its own log.
-        log = (tmp_path / f"release-{number}.log").open("w+", encoding="utf-8")
-        process = subprocess.Popen([faketime, clock, "sh", "-c", f'umask {umask} && exec make --no-print-directory "$@"',
-                                    "make", *STAMPS, "release"], cwd=project, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, text=True)
-        runs.append((clock, project, process, log))
-    outputs = []
-    for clock, project, process, log in runs:
-        returncode = process.wait(timeout=900)
-        log.seek(0)
-        output = log.read()
-        log.close()
-        assert returncode == 0, f"make release under {clock}:\n{output[-6000:]}"
-        assert output.count("verify-site: ") == 2 and "verify-site: FAILED" not in output
-        outputs.append(project)
-
-    first, second = outputs
+    first = release / "copy"
+    second, _ = make_release(tmp_path, CLOCKS[1])
     dist = _tree(first / "dist")
     assert dist == _tree(second / "dist"), "dist/ differs between the two clocks"
     version = offline_zip.version()
