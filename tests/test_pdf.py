@@ -74,16 +74,19 @@ def books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     says), a draft, printed meanwhile."""
     config = ROOT / "organisation-pdf-test.yml"
     shutil.copy(ROOT / "examples" / "organisation.yml", config)
+    out = tmp_path_factory.mktemp("organisation-book")
+    process = start_book(config, out, "--draft")  # one print is enough there
     try:
-        out = tmp_path_factory.mktemp("organisation-book")
-        process = start_book(config, out, "--draft")  # one print is enough there
         release: Path = request.getfixturevalue("release")
         site = read_book(release / "copy" / "dist" / f"pod-practice-principles-{VERSION}.pdf", release / "book.html")
         _, errors = process.communicate(timeout=600)
         assert process.returncode == 0, errors[-3000:]
-        yield {"site": site, "organisation": read_book(out / f"pod-practice-principles-{VERSION}.pdf", out / "book.html")}
     finally:
+        if process.poll() is None:  # the release failed: stop the print too
+            process.kill()
+            process.wait()
         config.unlink(missing_ok=True)
+    yield {"site": site, "organisation": read_book(out / f"pod-practice-principles-{VERSION}.pdf", out / "book.html")}
 
 
 @pytest.fixture(scope="module")
