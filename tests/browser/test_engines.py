@@ -131,19 +131,30 @@ def test_colour_scheme_switch(engine: Engine, nginx_url: str) -> None:
         f"{engine.name}: the colours did not change with the scheme"
 
 
-@pytest.mark.parametrize("key", ["Tab", "Shift+Tab"])
-def test_focus_never_lands_out_of_sight(request: pytest.FixtureRequest, engine: Engine, nginx_url: str, key: str) -> None:
-    expect_seen(request, key, engine)
-    engine.goto(nginx_url + PRINCIPLE)
+def focus_stops(engine: Engine, url: str, key: str, burst: int) -> list[dict]:
+    """Every focus stop `key` reaches on the page, pressed in bursts of `burst` keys, until focus
+    comes back to the first stop (240 keys at most)."""
+    engine.goto(url)
     engine.call(f"() => {{ {RECORD_FOCUS} }}")
     stops: list[dict] = []
-    for _ in range(12):  # bursts of 20 keys, until focus comes back to the first stop
-        engine.press(*[key] * 20)
+    for _ in range(240 // burst):
+        engine.press(*[key] * burst)
         stops = engine.call("() => window.__focus")
         ids = [stop["id"] for stop in stops]
         if ids and ids[0] in ids[1:]:
-            stops = stops[:ids.index(ids[0], 1)]
-            break
+            return stops[:ids.index(ids[0], 1)]
+    return stops
+
+
+@pytest.mark.parametrize("key", ["Tab", "Shift+Tab"])
+def test_focus_never_lands_out_of_sight(request: pytest.FixtureRequest, engine: Engine, nginx_url: str, key: str) -> None:
+    expect_seen(request, key, engine)
+    stops = focus_stops(engine, nginx_url + PRINCIPLE, key, burst=20)
+    if len(stops) < 20 or any(stop["fault"] for stop in stops):
+        # Confirm what a burst found one key at a time, as a reader presses them: in WebKit on
+        # a busy machine, a burst of twenty keys in one action has lost focus after the footer
+        # (it went back to the end of the page), which single keys have not.
+        stops = focus_stops(engine, nginx_url + PRINCIPLE, key, burst=1)
     assert len(stops) >= 20, f"{engine.name}: {key} found only {len(stops)} stops"
     faults = [f"{stop['fault']}: {stop['what']}" for stop in stops if stop["fault"]]
     assert not faults, f"{engine.name} {key}: " + "\n".join(faults)
