@@ -47,9 +47,10 @@ def test_open_term_tooltip_has_no_axe_violations_and_is_announced(browser: Brows
 def test_term_tooltip_with_the_keyboard_alone(browser: Browser, site_url: str) -> None:
     page, _, _ = open_page(browser, site_url + PAGE)
     focus_by_keyboard(page)
-    tooltip = page.locator(ACTIVE)
-    tooltip.wait_for(timeout=5000)
     focused = page.locator("a.glossary-term:focus")
+    # The term's own tooltip: the one of the control before it may still be closing.
+    tooltip = page.locator(ACTIVE, has_text=expected(focused))
+    tooltip.wait_for(timeout=5000)
     assert tooltip.is_visible() and tooltip.inner_text().strip() == expected(focused)
     outline = focused.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none"
@@ -65,7 +66,7 @@ def test_term_tooltip_with_the_keyboard_alone(browser: Browser, site_url: str) -
     page.wait_for_timeout(300)
     page.keyboard.press("Shift+Tab")
     page.wait_for_function("t => document.activeElement === t", arg=term, timeout=10000)
-    page.locator(ACTIVE).wait_for(timeout=10000)
+    page.locator(ACTIVE, has_text=expected(focused)).wait_for(timeout=10000)
     page.context.close()
 
 
