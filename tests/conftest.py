@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import html
 import http.server
 import os
@@ -177,7 +178,7 @@ def render_page(config: MkDocsConfig, files: Files, src: str) -> MkDocsPage:
     return page
 
 
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
     """The folder `name`, made by `make(folder)` once per test session. Under pytest-xdist
     (`make test` runs the tests in parallel) the workers share one folder: the first makes it
     while the others wait on a lock, so that the real site is built once, not once per worker."""
@@ -267,9 +268,9 @@ def copy_of_the_project(target: Path, epoch: str) -> Path:
     return target
 
 
-def make_release(folder: Path, clock: tuple[str, str, str, str], *variables: str) -> tuple[Path, str]:
+def make_release(folder: Path, clock: tuple[str, str, str, str], *variables: str) -> Path:
     """`make release` in a copy of the project in `folder`, under the fake clock, time zone,
-    umask and citation cache of `clock` (Debian's faketime): the copy and the output."""
+    umask and citation cache of `clock` (Debian's faketime): the copy, `folder`/copy."""
     faketime = shutil.which("faketime")
     if faketime is None:
         pytest.fail("faketime is missing: install Debian's faketime (make test does, via tools/system-packages.sh)")
@@ -286,19 +287,15 @@ def make_release(folder: Path, clock: tuple[str, str, str, str], *variables: str
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
     assert result.returncode == 0, f"make release under {time}:\n{result.stdout[-6000:]}"
     assert result.stdout.count("verify-site: ") == 2 and "verify-site: FAILED" not in result.stdout
-    return project, result.stdout
+    return project
 
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding `copy/`, a copy of the project after `make release` under the first of
-    CLOCKS, `release.log`, what it printed, and `book.html`, the book's combined HTML
-    (BOOK_HTML); made once per session."""
-    def make(folder: Path) -> None:
-        _, output = make_release(folder, CLOCKS[0], f"BOOK_HTML={folder / 'book.html'}")
-        (folder / "release.log").write_text(output, encoding="utf-8")
-
-    return built_once(tmp_path_factory, "release", make)
+    CLOCKS, and `book.html`, the book's combined HTML (BOOK_HTML); made once per session."""
+    return built_once(tmp_path_factory, "release",
+                      lambda folder: make_release(folder, CLOCKS[0], f"BOOK_HTML={folder / 'book.html'}"))
 
 
 @pytest.fixture(scope="session")
@@ -374,6 +371,12 @@ def site_pages(site: Path) -> list[str]:
         relative = html.parent.relative_to(site).as_posix()
         pages.append("" if relative == "." else relative + "/")
     return pages
+
+
+def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
+    """The SHA-256 of each file under `folder` matching `pattern`, by its path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob(pattern)) if p.is_file()}
 
 
 def page_file(site: Path, path: str) -> Path:
