@@ -251,13 +251,21 @@ def _search(page: Page) -> None:
     page.wait_for_selector(".md-search-result__item")
 
 
+def _focus_as_by_keyboard(page: Page, selector: str) -> None:
+    """Focus the first element `selector` matches after a key press. Material's focus-visible
+    script draws the keyboard's focus ring only while the last input came from the keyboard,
+    and a mouse move the browser makes up after the page scrolls turns that off at random."""
+    page.keyboard.press("Shift")
+    page.locator(selector).first.focus()
+
+
 def _citation_preview(page: Page) -> None:
-    page.locator("article a.footnote-ref").first.focus()
+    _focus_as_by_keyboard(page, "article a.footnote-ref")
     page.wait_for_selector(".md-tooltip2--active")
 
 
 def _glossary_tooltip(page: Page) -> None:
-    page.locator("article a.glossary-term").first.focus()
+    _focus_as_by_keyboard(page, "article a.glossary-term")
     page.wait_for_selector(".md-tooltip2--active, .md-tooltip--active")
 
 
