@@ -207,9 +207,12 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Browser fixtures: the built site served over HTTP on 127.0.0.1, and Debian's Chromium
-# driven by Playwright (which never downloads a browser here).
+# driven by Playwright (which never downloads a browser here). The tests run Chromium's
+# headless shell (Debian's chromium-headless-shell): the same Blink engine as the full
+# browser, without its browser user interface, and the build Playwright itself runs for
+# headless tests. The book is printed by the full browser (tools/pdf.py).
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium-headless-shell"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -352,7 +355,8 @@ def _default_site_url() -> str:
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does: apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} is missing: run `make engines` (tools/system-packages.sh installs "
+                    "Debian's chromium-headless-shell)")
     with sync_playwright() as playwright:
         yield playwright
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the browser tests need, if they are missing:
-#   chromium  the browser Playwright drives (Playwright never downloads one here)
+#   chromium  the browser that prints the book (tools/pdf.py) and Lighthouse runs
+#   chromium-headless-shell  the same engine without its user interface, which Playwright
+#             drives in the browser tests (Playwright never downloads a browser here)
 #   nginx     the web server the deployment tests run with deploy/nginx.conf
 #   libnginx-mod-http-brotli-static  nginx's Brotli module, for deploy/nginx.conf's brotli_static
 #   faketime  runs a build under another clock, for the reproducible-build test
@@ -15,7 +17,7 @@
 #   default-jre-headless  (skipped when a `java` is already on the PATH)
 # Run as root (CI is root); elsewhere it uses sudo when it needs to install.
 set -euo pipefail
-packages=(chromium nginx libnginx-mod-http-brotli-static faketime poppler-utils)
+packages=(chromium chromium-headless-shell nginx libnginx-mod-http-brotli-static faketime poppler-utils)
 case "${1:-}" in engines|a11y) packages+=(firefox-esr webkit2gtk-driver xvfb xauth) ;; esac
 missing=()
 for package in "${packages[@]}"; do
