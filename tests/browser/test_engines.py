@@ -13,6 +13,7 @@ What an engine's driver cannot do is skipped with the engine and the feature nam
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import os
 import warnings
@@ -51,9 +52,28 @@ def nginx_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def others() -> Iterator[dict[str, concurrent.futures.Future[Engine]]]:
+    """Firefox and WebKit, each started in a thread of its own when the module begins, so that
+    their start overlaps the Chromium tests (now and then a start waits tens of seconds on
+    something outside the browser). Closed when the module ends; a failed start fails the
+    engine's tests with its own error."""
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        started: dict[str, concurrent.futures.Future[Engine]] = {"firefox": pool.submit(Firefox),
+                                                                 "webkit": pool.submit(WebKit)}
+        yield started
+        for future in started.values():
+            if future.exception() is None:
+                future.result().close()
+
+
 @pytest.fixture(scope="module", params=["chromium", "firefox", "webkit"])
-def engine(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Engine]:
-    made: Engine = {"chromium": lambda: Chromium(browser), "firefox": Firefox, "webkit": WebKit}[request.param]()
+def engine(request: pytest.FixtureRequest, browser: Browser,
+           others: dict[str, concurrent.futures.Future[Engine]]) -> Iterator[Engine]:
+    if request.param != "chromium":
+        yield others[request.param].result()
+        return
+    made = Chromium(browser)
     yield made
     made.close()
 
