@@ -119,8 +119,9 @@ def test_make_release_is_reproducible_under_different_clocks(release: Path, tmp_
     version = offline_zip.version()
     assert set(dist) >= {"SHA256SUMS", f"pod-practice-principles-{version}-site.zip",
                          f"pod-practice-principles-{version}-offline.zip"}
-    for folder in ("site", "site-offline"):
-        assert digests(first / folder) == digests(second / folder), f"{folder}/ differs between the two clocks"
+    trees = {folder: digests(first / folder) for folder in ("site", "site-offline")}
+    for folder, tree in trees.items():
+        assert tree == digests(second / folder), f"{folder}/ differs between the two clocks"
     # The dates come from the commit, not from either clock.
     sitemap = (first / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap)) == {commit_day}
@@ -138,5 +139,5 @@ def test_make_release_is_reproducible_under_different_clocks(release: Path, tmp_
     assert stamps == {tuple(datetime.datetime.fromtimestamp(even, datetime.timezone.utc).timetuple()[:6])}
     print(f"\nmake release under {CLOCKS[0][0]} ({CLOCKS[0][1]}) and {CLOCKS[1][0]} ({CLOCKS[1][1]}): "
           f"dist/ {len(dist)} files identical (SHA256SUMS {dist['SHA256SUMS'][:12]}), "
-          f"site/ {len(digests(first / 'site'))} and site-offline/ {len(digests(first / 'site-offline'))} files identical; "
+          f"site/ {len(trees['site'])} and site-offline/ {len(trees['site-offline'])} files identical; "
           f"every date is {commit_day} (SOURCE_DATE_EPOCH={epoch})")
